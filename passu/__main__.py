@@ -1,0 +1,3 @@
+from passu.cli.main import main
+
+main()

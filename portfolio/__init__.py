@@ -1,0 +1,1 @@
+"""The application core: domain model, storage, import/export, runs, audit."""

@@ -1,0 +1,1 @@
+"""Report data trees and their rendering (HTML via Jinja2, PDF via WeasyPrint)."""

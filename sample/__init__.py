@@ -1,0 +1,1 @@
+"""The illustrative sample portfolio in the interchange format (package data)."""

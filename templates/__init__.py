@@ -1,0 +1,1 @@
+"""Jinja2 templates and CSS for the PDF reports (package data)."""

@@ -1,0 +1,1 @@
+"""Pure valuation functions: frames or records in, frozen dataclasses out. Imports nothing of passu's."""
