@@ -57,11 +57,16 @@ def cli(ctx: click.Context, database: str | None, user: str | None, quiet: bool)
 
 
 def _register() -> None:
-    from . import data_commands, register_commands
+    """Every ``cli/*_commands.py`` module contributes its ``COMMANDS``."""
+    import importlib
+    import pkgutil
 
-    for module in (data_commands, register_commands):
-        for command in module.COMMANDS:
-            cli.add_command(command)
+    package = importlib.import_module(__package__ or "passu.cli")
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.name.endswith("_commands"):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            for command in module.COMMANDS:
+                cli.add_command(command)
 
 
 _register()
