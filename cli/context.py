@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import click
+from sqlalchemy import Engine
+
 from passu.portfolio.audit import current_user
 from passu.portfolio.database import make_engine, resolve_url
-from sqlalchemy import Engine
 
 
 @dataclass

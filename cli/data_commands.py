@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
 from passu.portfolio import demo as demo_case
 from passu.portfolio.database import upgrade
 from passu.portfolio.exporter import export_portfolio

@@ -6,6 +6,7 @@ import sys
 from typing import Any
 
 import click
+
 from passu.portfolio.errors import InputError, PassuError
 
 from .context import Settings

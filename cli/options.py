@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import click
+
 from passu.portfolio.dates import last_month_end
 
 

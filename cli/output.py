@@ -15,9 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 import click
-from passu.portfolio.listing import Column, Figures, Listing
 from rich.console import Console
 from rich.table import Table
+
+from passu.portfolio.listing import Column, Figures, Listing
 
 FORMATS = ("table", "json", "csv")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import click
+
 from passu.portfolio import register
 
 from .context import Settings, pass_settings

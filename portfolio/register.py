@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from passu.valuation.outcome_summary import outcomes_summary
 from sqlalchemy import Engine
+
+from passu.valuation.outcome_summary import outcomes_summary
 
 from .database import require_schema
 from .errors import UsageError
