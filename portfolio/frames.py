@@ -48,6 +48,9 @@ def load_table(conn: Connection, spec: TableSpec, as_of: dt.date | None = None) 
         else:
             selected.append(column)
             names.append(col.name)
+    if spec.attributes:
+        selected.append(table.c["attributes"])  # extra columns a user kept, as JSON text
+        names.append("attributes")
     query = select(*selected)
     if as_of is not None and spec.dated_by is not None:
         query = query.where(table.c[spec.dated_by] <= as_of)

@@ -39,7 +39,9 @@ SEED = 2013
 
 # table -> (columns in FORMAT.md order, key columns; None = every column)
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...] | None]] = {
-    "funds": (("fund_id", "name", "currency", "vintage", "manager"), ("fund_id",)),
+    # `illustrative` is an attribute column (FORMAT.md keeps extra columns): every
+    # output built from the sample says the data are illustrative.
+    "funds": (("fund_id", "name", "currency", "vintage", "manager", "illustrative"), ("fund_id",)),
     "investors": (("investor_id", "name", "kind"), ("investor_id",)),
     "commitments": (
         ("fund_id", "investor_id", "share_class", "amount", "date"),
@@ -114,7 +116,8 @@ def build_tables() -> dict[str, list[Row]]:
     tables.update(holding_rows(tranches))
     tables.update(fund_rows(tables["project_flows"], rng))
     tables["funds"] = [
-        {"fund_id": f[0], "name": f[1], "currency": f[2], "vintage": str(f[3]), "manager": f[4]}
+        {"fund_id": f[0], "name": f[1], "currency": f[2], "vintage": str(f[3]), "manager": f[4],
+         "illustrative": "true"}
         for f in FUNDS
     ]
     tables["investors"] = [

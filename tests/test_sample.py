@@ -23,7 +23,8 @@ CUTOFF = date(2026, 6, 30)
 PENNY = Decimal("0.01")
 
 COLUMNS = {
-    "funds": "fund_id,name,currency,vintage,manager",
+    # then the attribute column that marks the sample as illustrative
+    "funds": "fund_id,name,currency,vintage,manager,illustrative",
     "investors": "investor_id,name,kind",
     "commitments": "fund_id,investor_id,share_class,amount,date",
     "investor_flows": "fund_id,investor_id,date,kind,amount",
