@@ -119,15 +119,21 @@ def emit_listings(listings: Sequence[Listing], fmt: str, *, keyed: bool = False)
                 )
         sys.stdout.write(buffer.getvalue())
     else:
-        console = Console()
+        screen = console()
         for listing in listings:
-            console.print(rich_table(listing))
+            screen.print(rich_table(listing))
             for note in listing.notes:
-                console.print(f"[dim]{note}[/dim]")
+                screen.print(f"[dim]{note}[/dim]")
 
 
 def _key(title: str) -> str:
     return title.lower().replace(" ", "_").replace("-", "_")
+
+
+def console() -> Console:
+    """A terminal's own width; when piped, wide enough that money is never cut short."""
+    out = Console()
+    return out if out.is_terminal else Console(width=200)
 
 
 def rich_table(listing: Listing) -> Table:
@@ -164,10 +170,10 @@ def emit_figures(figures: Figures, fmt: str) -> None:
         table.add_column("value", justify="right")
         for f in figures.figures:
             table.add_row(f.heading, cell_text(Column(f.name, f.kind), f.value))
-        console = Console()
-        console.print(table)
+        screen = console()
+        screen.print(table)
         for note in figures.notes:
-            console.print(f"[dim]{note}[/dim]")
+            screen.print(f"[dim]{note}[/dim]")
     if fmt != "table":
         for note in figures.notes:
             click.echo(note, err=True)

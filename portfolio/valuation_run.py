@@ -1,0 +1,369 @@
+"""``passu value``: value everything as of a date and build the run's document.
+
+Loads every table once (as-of filtered), calls ``valuation/`` for each figure,
+and assembles the JSON document of docs/run-document.md. The document is what
+``--save`` stores and what reports render, so its bytes are fixed by the data
+and the date alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from passu.valuation.capital_accounts import CapitalAccount, capital_accounts
+from passu.valuation.cost_of_capital import (
+    CostOfCapital,
+    MissingTermError,
+    MissingYieldError,
+    cost_of_capital,
+)
+from passu.valuation.fund import FundValue, value_fund
+from passu.valuation.holdings import value_holdings, value_projects
+from passu.valuation.nav_bridge import NavBridge, fund_nav_bridge
+from passu.valuation.pari_passu import PariPassuResult, check_share_classes, check_tranches
+from passu.valuation.share_classes import share_class_values
+
+from . import runs
+from .benchmarks import yields_with
+from .claims_report import claims_section
+from .database import require_schema
+from .errors import UsageError
+from .frames import PortfolioFrames, load_frames, stored_gilt_yields
+from .outcomes_report import outcomes_section, social_value_section
+from .reference import annual_benchmarks
+from .register import fund_scope, is_illustrative
+
+FORMAT = "passu.valuation/1"
+Progress = Callable[[str], None]
+
+
+def rate(value: float | None) -> float | None:
+    """Rates in JSON: rounded to 10 decimal places, so the same data give the same bytes."""
+    return None if value is None else round(float(value), 10)
+
+
+def multiple(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 6)
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def fingerprint(frames: PortfolioFrames, yields: pd.DataFrame) -> str:
+    """SHA-256 over every input row, independent of row order and of the database."""
+    digest = hashlib.sha256()
+    for name, frame in [*sorted(vars(frames).items()), ("gilt_yields", yields)]:
+        digest.update(name.encode() + b"\0" + ",".join(frame.columns).encode() + b"\0")
+        if len(frame):
+            hashed = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()
+            digest.update(np.sort(hashed).tobytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Inputs:
+    frames: PortfolioFrames
+    yields: pd.DataFrame
+    annual: pd.DataFrame
+
+
+def load_inputs(engine: Engine, as_of: dt.date) -> Inputs:
+    require_schema(engine)
+    with engine.connect() as conn, conn.begin():
+        frames = load_frames(conn, as_of)
+        yields = yields_with(stored_gilt_yields(conn))
+    return Inputs(frames, yields, annual_benchmarks())
+
+
+def _fund_figures(fund: FundValue, coc: CostOfCapital, funds: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "fund_id": fund.fund_id,
+        "funds": list(funds),
+        "committed": money(fund.committed),
+        "paid_in": money(fund.paid_in),
+        "distributed": money(fund.distributed),
+        "unfunded": money(fund.unfunded),
+        "nav": money(fund.nav),
+        "cash": money(fund.cash),
+        "holdings_nav": money(fund.holdings_nav),
+        "expenses": money(fund.expenses),
+        "dpi": multiple(fund.dpi),
+        "rvpi": multiple(fund.rvpi),
+        "tvpi": multiple(fund.tvpi),
+        "gross_irr": rate(fund.gross_irr),
+        "gross_irr_note": fund.gross_irr_note,
+        "gross_moic": multiple(fund.gross_moic),
+        "net_irr": rate(fund.net_irr),
+        "net_irr_note": fund.net_irr_note,
+        "cost_of_capital": rate(coc.cost_of_capital),
+        "cost_of_capital_note": coc.cost_of_capital_note,
+        "hmt_benchmark": rate(coc.benchmark),
+        "spread_bps": None if coc.spread_bps is None else round(coc.spread_bps, 4),
+        "green_book_real": rate(coc.green_book_stpr_real),
+        "green_book_nominal": rate(coc.green_book_nominal_equivalent),
+        "cost_of_financing": money(coc.cost_of_financing),
+        "financing_share_of_outcome_payments": rate(coc.cost_of_financing_share),
+        "undrawn_holding_commitments": money(fund.undrawn_holding_commitments),
+        "available_liquidity": money(fund.available_liquidity),
+    }
+
+
+def _value_scope(inputs: Inputs, label: str, fund_ids: tuple[str, ...], as_of: dt.date) -> dict:
+    f = inputs.frames
+    fund = value_fund(
+        fund_ids,
+        label,
+        f.commitments,
+        f.investor_flows,
+        f.fund_expenses,
+        f.holdings,
+        f.project_flows,
+        f.marks,
+        as_of,
+    )
+    payments = outcomes_section(f, fund_ids, as_of)["payments"]
+    try:
+        coc = cost_of_capital(
+            fund_ids,
+            label,
+            f.holdings,
+            f.project_flows,
+            f.marks,
+            f.projects,
+            f.outcome_contracts,
+            inputs.yields,
+            inputs.annual,
+            as_of,
+            outcome_payments_pence=int(Decimal(payments) * 100),
+        )
+    except MissingYieldError as error:
+        raise UsageError(
+            f"{error}: load the Bank of England yields for {error.quarter} with "
+            "`passu benchmark load FILE`"
+        ) from None
+    except MissingTermError as error:
+        raise UsageError(f"projects.csv: {error}") from None
+    return _fund_figures(fund, coc, fund_ids)
+
+
+def _account_record(a: CapitalAccount, investors: pd.DataFrame) -> dict[str, Any]:
+    who = investors.loc[investors["investor_id"] == a.investor_id]
+    return {
+        "fund_id": a.fund_id,
+        "investor_id": a.investor_id,
+        "name": None if who.empty else str(who.iloc[0]["name"]),
+        "kind": None if who.empty else str(who.iloc[0]["kind"]),
+        "share_class": a.share_class,
+        "committed": money(a.committed),
+        "paid_in": money(a.paid_in),
+        "distributed": money(a.distributed),
+        "nav": money(a.nav),
+        "unfunded": money(a.unfunded),
+        "dpi": multiple(a.dpi),
+        "tvpi": multiple(a.tvpi),
+        "irr": rate(a.irr),
+        "irr_note": a.irr_note,
+    }
+
+
+def _breaches(result: PariPassuResult) -> list[dict[str, Any]]:
+    def amount(value: Decimal | float | None, measure: str) -> Any:
+        if value is None:
+            return None
+        return rate(float(value)) if measure == "irr" else money(Decimal(value))
+
+    return [
+        {
+            "scope": b.scope,
+            "id": b.id,
+            "holder_or_investor": b.holder_or_investor,
+            "measure": b.measure,
+            "expected": amount(b.expected, b.measure),
+            "actual": amount(b.actual, b.measure),
+            "difference": amount(b.difference, b.measure),
+        }
+        for b in result.breaches
+    ]
+
+
+def build_document(
+    inputs: Inputs, as_of: dt.date, fund_id: str | None, progress: Progress = lambda _m: None
+) -> dict[str, Any]:
+    f = inputs.frames
+    label, fund_ids = fund_scope(f, fund_id)
+    progress(f"valuing {label} as of {as_of}")
+    fund = _value_scope(inputs, label, fund_ids, as_of)
+    per_fund = (
+        [_value_scope(inputs, one, (one,), as_of) for one in fund_ids] if label == "ALL" else []
+    )
+    # The scope's projects: those a fund in scope holds; every holder in them counts.
+    in_scope = set(f.holdings.loc[f.holdings["holder_id"].isin(fund_ids), "project_id"])
+    holdings = f.holdings[f.holdings["project_id"].isin(in_scope)]
+    flows = f.project_flows[f.project_flows["project_id"].isin(in_scope)]
+    marks = f.marks[f.marks["project_id"].isin(in_scope)]
+    progress("valuing holdings and projects")
+    project_info = f.projects.set_index("project_id")
+    projects = [
+        {
+            "project_id": p.project_id,
+            "name": str(project_info.at[p.project_id, "name"]),
+            "policy_area": str(project_info.at[p.project_id, "policy_area"]),
+            "region": str(project_info.at[p.project_id, "region"]),
+            "status": str(project_info.at[p.project_id, "status"]),
+            "invested": money(p.invested),
+            "realised": money(p.realised),
+            "nav": money(p.nav),
+            "cost_outstanding": money(p.cost_outstanding),
+            "moic": multiple(p.moic),
+            "irr": rate(p.irr),
+            "irr_note": p.irr_note,
+            "multiple_sign_changes": p.multiple_sign_changes,
+        }
+        for p in value_projects(holdings, flows, marks, as_of)
+    ]
+    holding_rows = [
+        {
+            "project_id": h.project_id,
+            "holder_id": h.holder_id,
+            "tranche": h.tranche,
+            "invested": money(h.invested),
+            "realised": money(h.realised),
+            "nav": money(h.nav),
+            "cost_outstanding": money(h.cost_outstanding),
+            "moic": multiple(h.moic),
+            "irr": rate(h.irr),
+            "irr_note": h.irr_note,
+            "multiple_sign_changes": h.multiple_sign_changes,
+        }
+        for h in value_holdings(holdings, flows, marks, as_of)
+    ]
+    progress("capital accounts and pari passu")
+    fund_navs = {
+        one: Decimal(
+            (fund if label != "ALL" else next(x for x in per_fund if x["fund_id"] == one))["nav"]
+        )
+        for one in fund_ids
+    }
+    accounts = capital_accounts(fund_navs, f.commitments, f.investor_flows, as_of)
+    classes = share_class_values(accounts, f.commitments, f.investor_flows, as_of)
+    pari = check_share_classes(accounts, f.commitments, f.investor_flows, as_of) + check_tranches(
+        holdings, flows, marks, as_of
+    )
+    progress("outcomes, social value and claims")
+    return {
+        "format": FORMAT,
+        "as_of": as_of.isoformat(),
+        "scope": label,
+        "fingerprint": fingerprint(f, inputs.yields),
+        "illustrative": is_illustrative(f),
+        "fund": fund,
+        "funds": per_fund,
+        "projects": projects,
+        "holdings": holding_rows,
+        "investors": [_account_record(a, f.investors) for a in accounts],
+        "share_classes": [
+            {
+                "fund_id": c.fund_id,
+                "share_class": c.share_class,
+                "investors": c.investors,
+                "committed": money(c.committed),
+                "paid_in": money(c.paid_in),
+                "distributed": money(c.distributed),
+                "nav": money(c.nav),
+                "dpi": multiple(c.dpi),
+                "tvpi": multiple(c.tvpi),
+                "irr": rate(c.irr),
+                "irr_note": c.irr_note,
+            }
+            for c in classes
+        ],
+        "pari_passu": {
+            "ok": pari.ok,
+            "checked": {
+                "share_classes": len(classes),
+                "tranches": int(holdings[["project_id", "tranche"]].drop_duplicates().shape[0]),
+            },
+            "breaches": _breaches(pari),
+        },
+        "outcomes": outcomes_section(f, fund_ids, as_of),
+        "social_value": social_value_section(f, fund_ids, as_of),
+        "claims": claims_section(f, fund_ids, as_of),
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """The document's one serialisation: what is printed, stored and rendered."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def value_document(
+    engine: Engine,
+    as_of: dt.date,
+    fund_id: str | None = None,
+    progress: Progress = lambda _m: None,
+) -> dict[str, Any]:
+    return build_document(load_inputs(engine, as_of), as_of, fund_id, progress)
+
+
+@dataclass(frozen=True)
+class ValueResult:
+    document: dict[str, Any]
+    text: str
+    saved: runs.RunInfo | None
+
+
+def value_and_save(
+    engine: Engine,
+    as_of: dt.date,
+    fund_id: str | None,
+    *,
+    save: bool,
+    replace: bool,
+    user: str,
+    progress: Progress = lambda _m: None,
+) -> ValueResult:
+    document = value_document(engine, as_of, fund_id, progress)
+    text = dumps(document)
+    saved = None
+    if save:
+        saved = runs.save_run(
+            engine,
+            as_of=as_of,
+            scope=document["scope"],
+            fingerprint=document["fingerprint"],
+            figures=text,
+            user=user,
+            replace=replace,
+        )
+        progress(f"saved run {saved.run_id} ({saved.scope}, {saved.as_of}) as a draft")
+    return ValueResult(document, text, saved)
+
+
+def nav_bridge(engine: Engine, scope: str, start: dt.date, end: dt.date) -> NavBridge:
+    """Opening NAV + contributions − distributions + value change = closing NAV."""
+    inputs = load_inputs(engine, end)
+    f = inputs.frames
+    label, fund_ids = fund_scope(f, None if scope == "ALL" else scope)
+    return fund_nav_bridge(
+        fund_ids,
+        label,
+        f.commitments,
+        f.investor_flows,
+        f.fund_expenses,
+        f.holdings,
+        f.project_flows,
+        f.marks,
+        start,
+        end,
+    )

@@ -1,0 +1,240 @@
+"""Cost of capital of a fund's projects against HM Treasury's cost of borrowing.
+
+- cost of capital = one XIRR over the pooled flows of every holder in the
+  fund's projects (the fund and its co-investors) plus their NAVs at T: what
+  the outcomes partnerships paid for their finance
+- cost of financing = realised + NAV − invested over those holdings (what the
+  holders earned), also as a share of outcome payments
+- benchmark = Σ (drawdownᵢ × gilt yieldᵢ) / Σ drawdownᵢ over every drawdown in
+  those projects dated ≤ T, each priced at the Bank of England nominal par
+  gilt yield averaged over the drawdown's quarter, for the tenor nearest the
+  holding's term: a term (project end − start; with no project end, the latest
+  end of its outcome contracts) under 7.5 years takes the 5-year yield,
+  otherwise the 10-year
+- spread = (cost of capital − benchmark) × 10,000 basis points
+- beside them, the Green Book STPR (3.5% real) and its nominal equivalent,
+  each averaged over the drawdown years weighted by amount, from the annual
+  benchmark table, so a nominal IRR is never set against a real rate alone
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from .holdings import value_pool
+from .money import pence_to_decimal
+from .returns import IrrResult
+
+__all__ = [
+    "LONG_TERM_YEARS",
+    "CostOfCapital",
+    "MissingTermError",
+    "MissingYieldError",
+    "cost_of_capital",
+    "drawdown_benchmark",
+    "project_tenors",
+]
+
+LONG_TERM_YEARS = 7.5  # the midpoint of 5 and 10: the nearer tenor wins
+DAYS_PER_YEAR = 365.25  # a term in calendar years, leap days averaged in
+
+
+class MissingYieldError(ValueError):
+    """A drawdown falls in a quarter with no gilt yield for its tenor.
+
+    ``quarter`` and ``tenor`` name the earliest gap; ``missing`` lists them all.
+    """
+
+    def __init__(self, quarter: str, tenor: int, missing: tuple[tuple[str, int], ...] = ()):
+        self.quarter = quarter
+        self.tenor = tenor
+        self.missing = missing or ((quarter, tenor),)
+        more = f" (and {len(self.missing) - 1} more)" if len(self.missing) > 1 else ""
+        super().__init__(
+            f"no {tenor}-year gilt yield for {quarter}, needed to price drawdowns in it{more}"
+        )
+
+
+class MissingTermError(ValueError):
+    """A project has no start date, or no end date and no outcome contract end."""
+
+    def __init__(self, project_id: str):
+        self.project_id = project_id
+        super().__init__(
+            f"project {project_id} has no term: it needs a start_date and an end_date "
+            "(or an outcome contract with an end_date)"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CostOfCapital:
+    """The fund's projects' cost of capital at T beside the Treasury benchmarks."""
+
+    fund_id: str
+    project_ids: tuple[str, ...]
+    invested: Decimal
+    realised: Decimal
+    nav: Decimal
+    cost_of_financing: Decimal
+    outcome_payments: Decimal | None
+    cost_of_financing_share: float | None
+    cost_of_capital: float | None
+    cost_of_capital_note: str | None
+    multiple_sign_changes: bool
+    benchmark: float | None
+    spread_bps: float | None
+    green_book_stpr_real: float | None
+    green_book_nominal_equivalent: float | None
+    green_book_years_missing: tuple[int, ...]
+
+
+def cost_of_capital(
+    fund_ids: Collection[str],
+    fund_label: str,
+    holdings: pd.DataFrame,
+    project_flows: pd.DataFrame,
+    marks: pd.DataFrame,
+    projects: pd.DataFrame,
+    outcome_contracts: pd.DataFrame,
+    gilt_yields: pd.DataFrame,
+    annual_benchmark: pd.DataFrame,
+    as_of: dt.date | pd.Timestamp,
+    outcome_payments_pence: int | None = None,
+) -> CostOfCapital:
+    """Cost of capital, cost of financing and the benchmarks for ``fund_ids`` at T.
+
+    The fund's projects are those in which a fund in ``fund_ids`` holds a stake;
+    every holder in them counts. ``outcome_payments_pence`` (outcome payments
+    into those projects to T) gives cost of financing as a share of them.
+    Raises ``MissingYieldError`` or ``MissingTermError`` rather than guess.
+    """
+    cutoff = pd.Timestamp(as_of)
+    scope = list(fund_ids)
+    project_ids = tuple(
+        sorted(
+            set(holdings.loc[holdings["holder_id"].isin(scope), "project_id"])
+            | set(project_flows.loc[project_flows["holder_id"].isin(scope), "project_id"])
+        )
+    )
+    pool = value_pool(
+        holdings, project_flows, marks, cutoff, label=fund_label, project_ids=project_ids
+    )
+    irr = IrrResult(pool.irr, pool.irr_note, pool.multiple_sign_changes)
+    financing = pool.realised + pool.nav - pool.invested
+
+    drawdowns = project_flows.loc[
+        project_flows["project_id"].isin(project_ids)
+        & (project_flows["kind"] == "drawdown")
+        & (project_flows["date"] <= cutoff),
+        ["project_id", "date", "amount_pence"],
+    ]
+    benchmark = drawdown_benchmark(drawdowns, projects, outcome_contracts, gilt_yields)
+    real, nominal, missing_years = _green_book(drawdowns, annual_benchmark)
+
+    payments = None if outcome_payments_pence is None else pence_to_decimal(outcome_payments_pence)
+    share = float(financing / payments) if payments else None
+    spread = None
+    if irr.rate is not None and benchmark is not None:
+        spread = (irr.rate - benchmark) * 10_000
+    return CostOfCapital(
+        fund_id=fund_label,
+        project_ids=project_ids,
+        invested=pool.invested,
+        realised=pool.realised,
+        nav=pool.nav,
+        cost_of_financing=financing,
+        outcome_payments=payments,
+        cost_of_financing_share=share,
+        cost_of_capital=irr.rate,
+        cost_of_capital_note=irr.note,
+        multiple_sign_changes=irr.multiple_sign_changes,
+        benchmark=benchmark,
+        spread_bps=spread,
+        green_book_stpr_real=real,
+        green_book_nominal_equivalent=nominal,
+        green_book_years_missing=missing_years,
+    )
+
+
+def drawdown_benchmark(
+    drawdowns: pd.DataFrame,
+    projects: pd.DataFrame,
+    outcome_contracts: pd.DataFrame,
+    gilt_yields: pd.DataFrame,
+) -> float | None:
+    """Σ (amount × gilt yield for the drawdown's quarter and tenor) / Σ amount.
+
+    ``drawdowns`` has project_id, date and amount_pence; ``None`` when empty.
+    """
+    if drawdowns.empty:
+        return None
+    tenors = project_tenors(projects, outcome_contracts, drawdowns["project_id"].unique())
+    priced = drawdowns.assign(
+        tenor_years=drawdowns["project_id"].map(tenors).astype(np.int64),
+        quarter=drawdowns["date"].dt.to_period("Q"),
+    )
+    yields = gilt_yields.assign(quarter=gilt_yields["quarter_end"].dt.to_period("Q"))
+    yields = yields.astype({"tenor_years": np.int64})[["quarter", "tenor_years", "yield_"]]
+    priced = priced.merge(yields, on=["quarter", "tenor_years"], how="left")
+    gaps = priced.loc[priced["yield_"].isna(), ["quarter", "tenor_years"]].drop_duplicates()
+    if len(gaps):
+        listed = tuple(
+            sorted((f"{q.year}Q{q.quarter}", int(t)) for q, t in gaps.itertuples(index=False))
+        )
+        raise MissingYieldError(listed[0][0], listed[0][1], listed)
+    amounts = priced["amount_pence"].to_numpy(dtype=np.float64)
+    return float(np.dot(amounts, priced["yield_"].to_numpy(dtype=np.float64)) / amounts.sum())
+
+
+def project_tenors(
+    projects: pd.DataFrame, outcome_contracts: pd.DataFrame, project_ids: Collection[str]
+) -> dict[str, int]:
+    """Gilt tenor (5 or 10 years) for each project by its term (module docstring)."""
+    wanted = projects.loc[projects["project_id"].isin(list(project_ids))].set_index("project_id")
+    contract_end = outcome_contracts.groupby("project_id")["end_date"].max()
+    tenors: dict[str, int] = {}
+    for project_id in sorted(project_ids):
+        if project_id not in wanted.index:
+            raise MissingTermError(project_id)
+        start = wanted.at[project_id, "start_date"]
+        end = wanted.at[project_id, "end_date"]
+        if pd.isna(end):
+            end = contract_end.get(project_id, pd.NaT)
+        if pd.isna(start) or pd.isna(end):
+            raise MissingTermError(project_id)
+        term_years = (end - start).days / DAYS_PER_YEAR
+        tenors[project_id] = 5 if term_years < LONG_TERM_YEARS else 10
+    return tenors
+
+
+def _green_book(
+    drawdowns: pd.DataFrame, annual_benchmark: pd.DataFrame
+) -> tuple[float | None, float | None, tuple[int, ...]]:
+    """STPR (real) and its nominal equivalent, amount-weighted over drawdown years.
+
+    Only years present in the table with a value count; drawdown years without
+    a nominal equivalent are returned so a report can say so.
+    """
+    if drawdowns.empty:
+        return None, None, ()
+    by_year = drawdowns.groupby(drawdowns["date"].dt.year)["amount_pence"].sum()
+    table = annual_benchmark.set_index(annual_benchmark["year"].astype(np.int64))
+    rates = []
+    for column in ("stpr_real", "stpr_nominal_equivalent"):
+        values = table[column].reindex(by_year.index)
+        known = values.notna()
+        weights = by_year[known].to_numpy(dtype=np.float64)
+        rates.append(
+            float(np.dot(weights, values[known].to_numpy(dtype=np.float64)) / weights.sum())
+            if weights.sum() > 0
+            else None
+        )
+    nominal = table["stpr_nominal_equivalent"].reindex(by_year.index)
+    missing = tuple(int(y) for y in by_year.index[nominal.isna()])
+    return rates[0], rates[1], missing

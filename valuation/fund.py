@@ -1,0 +1,146 @@
+"""A fund (or all funds together) valued at an as-of date T, with ILPA's names.
+
+- paid-in (PIC) = Σ calls; distributed = Σ distributions; committed = Σ
+  commitments; unfunded = committed − PIC
+- fund cash = calls − drawdowns + receipts − distributions − fund expenses,
+  where drawdowns and receipts are those of the fund's own holdings (holder_id
+  is a fund in scope)
+- fund NAV = Σ NAV of its holdings + fund cash
+- DPI = distributed / PIC; RVPI = NAV / PIC; TVPI = DPI + RVPI (``None`` when
+  PIC is 0)
+- net IRR = XIRR of calls (negative) and distributions (positive) plus fund
+  NAV at T; gross IRR and gross MOIC over the fund's own holdings pooled
+- liquidity: undrawn holding commitments (Σ holding commitment − Σ drawdowns)
+  against fund cash + investors' unfunded commitments
+
+Every row used is dated ≤ T, commitments included. With several funds in
+scope (``ALL``) every flow is pooled, as if one fund.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from .holdings import holding_positions, value_pool
+from .money import pence_to_decimal
+from .returns import IrrResult, xirr
+
+__all__ = ["FundValue", "value_fund"]
+
+
+@dataclass(frozen=True, slots=True)
+class FundValue:
+    """A fund at T: money in pounds, multiples and rates as floats or ``None``."""
+
+    fund_id: str
+    committed: Decimal
+    paid_in: Decimal
+    distributed: Decimal
+    unfunded: Decimal
+    cash: Decimal
+    nav: Decimal
+    holdings_nav: Decimal
+    dpi: float | None
+    rvpi: float | None
+    tvpi: float | None
+    gross_irr: float | None
+    gross_irr_note: str | None
+    gross_moic: float | None
+    net_irr: float | None
+    net_irr_note: str | None
+    undrawn_holding_commitments: Decimal
+    available_liquidity: Decimal
+    expenses: Decimal
+    gross_multiple_sign_changes: bool
+    net_multiple_sign_changes: bool
+
+
+def value_fund(
+    fund_ids: Collection[str],
+    fund_label: str,
+    commitments: pd.DataFrame,
+    investor_flows: pd.DataFrame,
+    fund_expenses: pd.DataFrame,
+    holdings: pd.DataFrame,
+    project_flows: pd.DataFrame,
+    marks: pd.DataFrame,
+    as_of: dt.date | pd.Timestamp,
+) -> FundValue:
+    """Value the funds in ``fund_ids`` together at ``as_of``, labelled ``fund_label``.
+
+    ``fund_ids`` is the scope: one fund (``{"F1"}``, label ``"F1"``) or every
+    fund (label ``"ALL"``). Definitions are in the module docstring.
+    """
+    scope = list(fund_ids)
+    cutoff = pd.Timestamp(as_of)
+    committed = _dated_sum(commitments, scope, cutoff)
+    calls = _in_scope(investor_flows, scope, cutoff)
+    paid_in = int(calls.loc[calls["kind"] == "call", "amount_pence"].sum())
+    distributed = int(calls.loc[calls["kind"] == "distribution", "amount_pence"].sum())
+    expenses = _dated_sum(fund_expenses, scope, cutoff)
+
+    own_holdings = holdings.loc[holdings["holder_id"].isin(scope)]
+    own_flows = project_flows.loc[project_flows["holder_id"].isin(scope)]
+    own_marks = marks.loc[marks["holder_id"].isin(scope)]
+    positions = holding_positions(own_holdings, own_flows, own_marks, cutoff)
+    drawn = int(positions["invested_pence"].sum())
+    received = int(positions["realised_pence"].sum())
+    holdings_nav = int(positions["nav_pence"].sum())
+    undrawn = int(positions["commitment_pence"].sum()) - drawn
+
+    cash = paid_in - drawn + received - distributed - expenses
+    nav = holdings_nav + cash
+    unfunded = committed - paid_in
+
+    net = _net_irr(calls, nav, cutoff)
+    gross = value_pool(own_holdings, own_flows, own_marks, cutoff, label=fund_label)
+    return FundValue(
+        fund_id=fund_label,
+        committed=pence_to_decimal(committed),
+        paid_in=pence_to_decimal(paid_in),
+        distributed=pence_to_decimal(distributed),
+        unfunded=pence_to_decimal(unfunded),
+        cash=pence_to_decimal(cash),
+        nav=pence_to_decimal(nav),
+        holdings_nav=pence_to_decimal(holdings_nav),
+        dpi=distributed / paid_in if paid_in else None,
+        rvpi=nav / paid_in if paid_in else None,
+        # DPI + RVPI, computed from the pence so that no float sum is rounded twice.
+        tvpi=(distributed + nav) / paid_in if paid_in else None,
+        gross_irr=gross.irr,
+        gross_irr_note=gross.irr_note,
+        gross_moic=gross.moic,
+        net_irr=net.rate,
+        net_irr_note=net.note,
+        undrawn_holding_commitments=pence_to_decimal(undrawn),
+        available_liquidity=pence_to_decimal(cash + unfunded),
+        expenses=pence_to_decimal(expenses),
+        gross_multiple_sign_changes=gross.multiple_sign_changes,
+        net_multiple_sign_changes=net.multiple_sign_changes,
+    )
+
+
+def _in_scope(frame: pd.DataFrame, scope: list[str], cutoff: pd.Timestamp) -> pd.DataFrame:
+    return frame.loc[frame["fund_id"].isin(scope) & (frame["date"] <= cutoff)]
+
+
+def _dated_sum(frame: pd.DataFrame, scope: list[str], cutoff: pd.Timestamp) -> int:
+    return int(_in_scope(frame, scope, cutoff)["amount_pence"].sum())
+
+
+def _net_irr(flows: pd.DataFrame, nav_pence: int, cutoff: pd.Timestamp) -> IrrResult:
+    """XIRR of calls (negative), distributions (positive) and NAV at T (positive)."""
+    calls = flows.loc[flows["kind"] == "call"]
+    distributions = flows.loc[flows["kind"] == "distribution"]
+    dates = [*calls["date"], *distributions["date"], cutoff]
+    amounts = [
+        *(-calls["amount_pence"]).astype("int64").tolist(),
+        *distributions["amount_pence"].astype("int64").tolist(),
+        nav_pence,
+    ]
+    return xirr(dates, amounts)

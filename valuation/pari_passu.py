@@ -1,0 +1,216 @@
+"""Pari passu: the same flows per pound committed for everyone in a class or tranche.
+
+Investors in one share class of a fund, and holders in one tranche of a
+project, should see the same flows per pound committed. For each member the
+check compares, pro rata to commitment,
+
+- paid-in (calls; drawdowns for a tranche) with commitmentᵢ / Σ commitment × the
+  class's (tranche's) total paid-in,
+- distributed (distributions; receipts for a tranche) likewise,
+- NAV likewise,
+- its IRR with the class's (tranche's) pooled IRR (XIRR of every member's
+  flows plus Σ NAV at T),
+
+and lists every deviation over £1 of money or 1 basis point of IRR. A class
+or tranche with one member cannot breach, nor one with nothing committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .capital_accounts import CapitalAccount, account_flows
+from .holdings import HOLDING_KEYS, holding_cash_flows, holding_positions
+from .money import decimal_to_pence, pence_to_decimal, round_half_up
+from .returns import NOTE_NO_FLOWS, IrrResult, xirr_grouped
+
+__all__ = [
+    "IRR_TOLERANCE",
+    "MONEY_TOLERANCE_PENCE",
+    "Breach",
+    "PariPassuResult",
+    "check_share_classes",
+    "check_tranches",
+]
+
+MONEY_TOLERANCE_PENCE = 100  # £1
+IRR_TOLERANCE = 0.0001  # 1 basis point
+
+Scope = Literal["share_class", "tranche"]
+Measure = Literal["paid_in", "distributed", "nav", "irr"]
+_NO_FLOWS = IrrResult(None, NOTE_NO_FLOWS, False)
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """One member off its pro-rata share (money in pounds) or off the pooled IRR.
+
+    id names the fund or project and the class or tranche: ``"F1/A"``,
+    ``"PROJ/A"``. difference = actual − expected; for IRR it is ``None`` when
+    only one of the two rates exists.
+    """
+
+    scope: Scope
+    id: str
+    holder_or_investor: str
+    measure: Measure
+    expected: Decimal | float | None
+    actual: Decimal | float | None
+    difference: Decimal | float | None
+
+
+@dataclass(frozen=True, slots=True)
+class PariPassuResult:
+    """ok is True exactly when there are no breaches."""
+
+    ok: bool
+    breaches: tuple[Breach, ...]
+
+    @classmethod
+    def of(cls, breaches: Iterable[Breach]) -> PariPassuResult:
+        found = tuple(breaches)
+        return cls(not found, found)
+
+    def __add__(self, other: PariPassuResult) -> PariPassuResult:
+        return PariPassuResult.of((*self.breaches, *other.breaches))
+
+
+@dataclass(frozen=True, slots=True)
+class _Member:
+    name: str
+    weight: int
+    paid_in: int
+    distributed: int
+    nav: int
+    irr: float | None
+
+
+def check_share_classes(
+    accounts: Sequence[CapitalAccount],
+    commitments: pd.DataFrame,
+    investor_flows: pd.DataFrame,
+    as_of: dt.date | pd.Timestamp,
+) -> PariPassuResult:
+    """Check every share class of the funds in ``accounts`` (from ``capital_accounts``)."""
+    cutoff = pd.Timestamp(as_of)
+    funds = sorted({a.fund_id for a in accounts})
+    flows = account_flows(commitments, investor_flows, funds, cutoff)
+    signed = flows[["fund_id", "share_class", "date"]].assign(
+        amount_pence=np.where(flows["kind"].eq("call"), -1, 1) * flows["amount_pence"].to_numpy()
+    )
+    navs = pd.DataFrame(
+        {
+            "fund_id": [a.fund_id for a in accounts],
+            "share_class": [a.share_class for a in accounts],
+            "date": cutoff,
+            "amount_pence": [decimal_to_pence(a.nav) for a in accounts],
+        }
+    )
+    pooled = _pooled_irrs([signed, navs], ["fund_id", "share_class"])
+
+    classes: dict[tuple[str, str], list[_Member]] = {}
+    for a in sorted(accounts, key=lambda a: (a.fund_id, a.share_class, a.investor_id)):
+        classes.setdefault((a.fund_id, a.share_class), []).append(
+            _Member(
+                a.investor_id,
+                decimal_to_pence(a.committed),
+                decimal_to_pence(a.paid_in),
+                decimal_to_pence(a.distributed),
+                decimal_to_pence(a.nav),
+                a.irr,
+            )
+        )
+    breaches: list[Breach] = []
+    for key, members in classes.items():
+        rate = pooled.get(key, _NO_FLOWS).rate
+        breaches += _check_group("share_class", "/".join(key), members, rate)
+    return PariPassuResult.of(breaches)
+
+
+def check_tranches(
+    holdings: pd.DataFrame,
+    project_flows: pd.DataFrame,
+    marks: pd.DataFrame,
+    as_of: dt.date | pd.Timestamp,
+) -> PariPassuResult:
+    """Check every tranche of every project: drawdowns, receipts, NAV and IRR."""
+    cutoff = pd.Timestamp(as_of)
+    positions = holding_positions(holdings, project_flows, marks, cutoff)
+    cash = holding_cash_flows(project_flows, positions, cutoff)
+    own = _pooled_irrs([cash], list(HOLDING_KEYS))
+    pooled = _pooled_irrs([cash], ["project_id", "tranche"])
+
+    breaches: list[Breach] = []
+    for (project_id, tranche), rows in positions.groupby(["project_id", "tranche"], sort=True):
+        members = [
+            _Member(
+                str(row["holder_id"]),
+                int(row["commitment_pence"]),
+                int(row["invested_pence"]),
+                int(row["realised_pence"]),
+                int(row["nav_pence"]),
+                own.get((project_id, row["holder_id"], tranche), _NO_FLOWS).rate,
+            )
+            for row in rows.sort_values("holder_id").to_dict("records")
+        ]
+        rate = pooled.get((project_id, tranche), _NO_FLOWS).rate
+        breaches += _check_group("tranche", f"{project_id}/{tranche}", members, rate)
+    return PariPassuResult.of(breaches)
+
+
+def _pooled_irrs(
+    parts: list[pd.DataFrame], keys: list[str]
+) -> dict[tuple[Hashable, ...], IrrResult]:
+    frames = [p.assign(date=p["date"].astype("datetime64[ns]")) for p in parts if len(p)]
+    if not frames:
+        return {}
+    return xirr_grouped(pd.concat(frames, ignore_index=True), keys, "date", "amount_pence")
+
+
+def _check_group(
+    scope: Scope, group_id: str, members: list[_Member], pooled_irr: float | None
+) -> list[Breach]:
+    total_weight = sum(m.weight for m in members)
+    if len(members) < 2 or total_weight == 0:
+        return []
+    totals = {
+        "paid_in": sum(m.paid_in for m in members),
+        "distributed": sum(m.distributed for m in members),
+        "nav": sum(m.nav for m in members),
+    }
+    breaches: list[Breach] = []
+    for m in members:
+        actuals = {"paid_in": m.paid_in, "distributed": m.distributed, "nav": m.nav}
+        for measure, actual in actuals.items():
+            # Exact pro-rata share in pence, compared before any rounding.
+            expected = Fraction(totals[measure] * m.weight, total_weight)
+            if abs(actual - expected) > MONEY_TOLERANCE_PENCE:
+                shown = round_half_up(Decimal(expected.numerator) / expected.denominator / 100)
+                breaches.append(
+                    Breach(
+                        scope,
+                        group_id,
+                        m.name,
+                        measure,  # type: ignore[arg-type]
+                        shown,
+                        pence_to_decimal(actual),
+                        pence_to_decimal(actual) - shown,
+                    )
+                )
+        if m.irr is None and pooled_irr is None:
+            continue
+        if m.irr is None or pooled_irr is None:
+            breaches.append(Breach(scope, group_id, m.name, "irr", pooled_irr, m.irr, None))
+        elif abs(m.irr - pooled_irr) > IRR_TOLERANCE:
+            breaches.append(
+                Breach(scope, group_id, m.name, "irr", pooled_irr, m.irr, m.irr - pooled_irr)
+            )
+    return breaches
