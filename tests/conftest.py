@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from passu.portfolio.database import make_engine, upgrade
 from sqlalchemy import Engine
+
+from passu.portfolio.database import make_engine, upgrade
 
 PG_ADMIN_URL = os.environ.get(
     "PASSU_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
+from sqlalchemy import Engine
+
 from passu.cli.main import cli
 from passu.portfolio.exporter import read_tables
 from passu.portfolio.importer import import_portfolio
-from sqlalchemy import Engine
 
 from .builders import Table, a_portfolio, write_csvs
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import Engine
+
 from passu.cli.main import cli
 from passu.portfolio.exporter import export_portfolio, read_tables
 from passu.portfolio.importer import import_portfolio
-from sqlalchemy import Engine
 
 from .builders import a_generated_portfolio, a_portfolio, write_csvs
 

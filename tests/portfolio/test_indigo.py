@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from passu.portfolio.indigo import (
     IndigoData,
     NotIndigoError,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from passu.portfolio import reference
 from passu.portfolio.reference import ReferenceDataError
 

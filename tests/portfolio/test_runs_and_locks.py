@@ -72,7 +72,7 @@ def test_approval_locks_dated_rows_until_reopened(engine: Engine, tmp_path: Path
         import_portfolio(engine, write_csvs(tmp_path / "late", late), append=True, user="t")
     # changing a locked outcome count is refused too
     tables["outcomes"][0]["achieved"] = "13"
-    with pytest.raises(ConflictError, match="outcomes.csv row 1 changes a row dated 2014-09-30"):
+    with pytest.raises(ConflictError, match=r"outcomes\.csv row 1 changes a row dated 2014-09-30"):
         import_portfolio(engine, write_csvs(tmp_path / "two", tables), user="t")
     assert read_tables(engine) == before
 
