@@ -1,1 +1,4 @@
-"""Pure valuation functions: frames or records in, frozen dataclasses out. Imports nothing of passu's."""
+"""Pure valuation functions: frames or records in, frozen dataclasses out.
+
+Imports nothing of passu's: no database, no files, no clock (as_of is an argument).
+"""

@@ -70,7 +70,9 @@ def account_commitments(
     """Σ commitments dated ≤ T per (fund_id, investor_id, share_class), as committed_pence."""
     cutoff = pd.Timestamp(as_of)
     rows = commitments.loc[
-        commitments["fund_id"].isin(list(fund_ids)) & (commitments["date"] <= cutoff)
+        commitments["fund_id"].isin(list(fund_ids))
+        # an undated commitment is a standing one: it counts at every date
+        & (commitments["date"].isna() | (commitments["date"] <= cutoff))
     ]
     return (
         rows.groupby(list(ACCOUNT_KEYS), sort=True)["amount_pence"]

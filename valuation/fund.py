@@ -78,7 +78,8 @@ def value_fund(
     """
     scope = list(fund_ids)
     cutoff = pd.Timestamp(as_of)
-    committed = _dated_sum(commitments, scope, cutoff)
+    # An undated commitment is a standing one: it counts at every date.
+    committed = _dated_sum(commitments.fillna({"date": pd.Timestamp.min}), scope, cutoff)
     calls = _in_scope(investor_flows, scope, cutoff)
     paid_in = int(calls.loc[calls["kind"] == "call", "amount_pence"].sum())
     distributed = int(calls.loc[calls["kind"] == "distribution", "amount_pence"].sum())
@@ -137,10 +138,12 @@ def _net_irr(flows: pd.DataFrame, nav_pence: int, cutoff: pd.Timestamp) -> IrrRe
     """XIRR of calls (negative), distributions (positive) and NAV at T (positive)."""
     calls = flows.loc[flows["kind"] == "call"]
     distributions = flows.loc[flows["kind"] == "distribution"]
-    dates = [*calls["date"], *distributions["date"], cutoff]
+    # A nil NAV is no flow (as for holdings), so "no flows" reads as such.
+    at_t = [cutoff] if nav_pence else []
+    dates = [*calls["date"], *distributions["date"], *at_t]
     amounts = [
         *(-calls["amount_pence"]).astype("int64").tolist(),
         *distributions["amount_pence"].astype("int64").tolist(),
-        nav_pence,
+        *([nav_pence] if nav_pence else []),
     ]
     return xirr(dates, amounts)

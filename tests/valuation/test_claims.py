@@ -8,6 +8,7 @@ from decimal import Decimal
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from passu.valuation.claims import AgeingBucket, claims_position
 
 D = Decimal

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+
 from passu.valuation.compare import ContractComparison, ContractScenario, compare_contracts
 
 D = Decimal

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+
 from passu.valuation.cash_profile import cash_profile
 from passu.valuation.economics import NO_COSTS, cost_of_financing, project_economics
 from passu.valuation.innovations import (

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from passu.portfolio.indigo import IndigoData, read_indigo
 from passu.valuation.market import MarketRow, MarketSummary, market_summary
 

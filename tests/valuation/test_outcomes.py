@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
+
 from passu.valuation.outcome_summary import (
     DerivedCounts,
     ForecastVsActual,
