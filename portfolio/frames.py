@@ -31,6 +31,32 @@ def _date(column: Any, dialect: str) -> ColumnElement[Any]:
     return type_coerce(column, String) if dialect == "sqlite" else column
 
 
+def _decimal(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def fetch_columns(conn: Connection, query: Any, width: int) -> list[tuple[Any, ...]]:
+    """Run one SELECT on the driver's own cursor and return its columns.
+
+    SQLAlchemy's Row objects cost about a microsecond a cell to build and convert;
+    for a ledger of millions of flows the plain DBAPI tuples, turned into columns
+    with one ``zip``, are several times faster. Every conversion the frames need is
+    done per column afterwards, so nothing depends on the ORM's result processing.
+    """
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled))
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if not rows:
+        return [() for _ in range(width)]
+    return list(zip(*rows, strict=True))
+
+
 def load_table(conn: Connection, spec: TableSpec, as_of: dt.date | None = None) -> pd.DataFrame:
     """One table in valuation's shape; with ``as_of``, only rows dated on or before it."""
     dialect = conn.dialect.name
@@ -54,8 +80,8 @@ def load_table(conn: Connection, spec: TableSpec, as_of: dt.date | None = None) 
     query = select(*selected)
     if as_of is not None and spec.dated_by is not None:
         query = query.where(table.c[spec.dated_by] <= as_of)
-    rows = conn.execute(query).all()
-    frame = pd.DataFrame.from_records(rows, columns=names)
+    columns = fetch_columns(conn, query, len(names))
+    frame = pd.DataFrame(dict(zip(names, columns, strict=True)))
     for col in spec.columns:
         if col.kind == "money":
             name = f"{col.name}_pence"
@@ -69,7 +95,8 @@ def load_table(conn: Connection, spec: TableSpec, as_of: dt.date | None = None) 
         elif col.kind in ("count", "year"):
             frame[col.name] = frame[col.name].astype("Int64" if not col.required else "int64")
         elif col.kind in ("fraction", "decimal"):
-            frame[col.name] = frame[col.name].astype(object)
+            # SQLite keeps exact decimals as text; PostgreSQL's NUMERIC arrives as Decimal.
+            frame[col.name] = frame[col.name].map(_decimal).astype(object)
         elif col.kind == "bool":
             frame[col.name] = frame[col.name].astype(bool)
         else:

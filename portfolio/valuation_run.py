@@ -30,6 +30,7 @@ from passu.valuation.cost_of_capital import (
 from passu.valuation.fund import FundValue, value_fund
 from passu.valuation.holdings import value_holdings, value_projects
 from passu.valuation.nav_bridge import NavBridge, fund_nav_bridge
+from passu.valuation.outcomes import outcome_payments_to_date
 from passu.valuation.pari_passu import PariPassuResult, check_share_classes, check_tranches
 from passu.valuation.share_classes import share_class_values
 
@@ -132,7 +133,8 @@ def _value_scope(inputs: Inputs, label: str, fund_ids: tuple[str, ...], as_of: d
         f.marks,
         as_of,
     )
-    payments = outcomes_section(f, fund_ids, as_of)["payments"]
+    held = f.holdings.loc[f.holdings["holder_id"].isin(fund_ids), "project_id"]
+    payments = outcome_payments_to_date(f.outcome_payments, f.outcome_contracts, as_of, set(held))
     try:
         coc = cost_of_capital(
             fund_ids,
@@ -145,7 +147,7 @@ def _value_scope(inputs: Inputs, label: str, fund_ids: tuple[str, ...], as_of: d
             inputs.yields,
             inputs.annual,
             as_of,
-            outcome_payments_pence=int(Decimal(payments) * 100),
+            outcome_payments_pence=int(payments * 100),
         )
     except MissingYieldError as error:
         raise UsageError(
@@ -157,13 +159,13 @@ def _value_scope(inputs: Inputs, label: str, fund_ids: tuple[str, ...], as_of: d
     return _fund_figures(fund, coc, fund_ids)
 
 
-def _account_record(a: CapitalAccount, investors: pd.DataFrame) -> dict[str, Any]:
-    who = investors.loc[investors["investor_id"] == a.investor_id]
+def _account_record(a: CapitalAccount, who: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    name, kind = who.get(a.investor_id, (None, None))
     return {
         "fund_id": a.fund_id,
         "investor_id": a.investor_id,
-        "name": None if who.empty else str(who.iloc[0]["name"]),
-        "kind": None if who.empty else str(who.iloc[0]["kind"]),
+        "name": name,
+        "kind": kind,
         "share_class": a.share_class,
         "committed": money(a.committed),
         "paid_in": money(a.paid_in),
@@ -213,14 +215,17 @@ def build_document(
     flows = f.project_flows[f.project_flows["project_id"].isin(in_scope)]
     marks = f.marks[f.marks["project_id"].isin(in_scope)]
     progress("valuing holdings and projects")
-    project_info = f.projects.set_index("project_id")
+    info = {
+        r.project_id: (str(r.name), str(r.policy_area), str(r.region), str(r.status))
+        for r in f.projects.itertuples(index=False)
+    }
     projects = [
         {
             "project_id": p.project_id,
-            "name": str(project_info.at[p.project_id, "name"]),
-            "policy_area": str(project_info.at[p.project_id, "policy_area"]),
-            "region": str(project_info.at[p.project_id, "region"]),
-            "status": str(project_info.at[p.project_id, "status"]),
+            "name": info[p.project_id][0],
+            "policy_area": info[p.project_id][1],
+            "region": info[p.project_id][2],
+            "status": info[p.project_id][3],
             "invested": money(p.invested),
             "realised": money(p.realised),
             "nav": money(p.nav),
@@ -260,6 +265,7 @@ def build_document(
     pari = check_share_classes(accounts, f.commitments, f.investor_flows, as_of) + check_tranches(
         holdings, flows, marks, as_of
     )
+    who = {r.investor_id: (str(r.name), str(r.kind)) for r in f.investors.itertuples()}
     progress("outcomes, social value and claims")
     return {
         "format": FORMAT,
@@ -271,7 +277,7 @@ def build_document(
         "funds": per_fund,
         "projects": projects,
         "holdings": holding_rows,
-        "investors": [_account_record(a, f.investors) for a in accounts],
+        "investors": [_account_record(a, who) for a in accounts],
         "share_classes": [
             {
                 "fund_id": c.fund_id,

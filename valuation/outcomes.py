@@ -103,6 +103,17 @@ class PayerShare:
     committed_share: Decimal | None  # committed ÷ all commitments
 
 
+def outcome_payments_to_date(
+    outcome_payments: pd.DataFrame,
+    outcome_contracts: pd.DataFrame,
+    as_of: dt.date,
+    project_ids: Collection[str] | None = None,
+) -> Decimal:
+    """Σ outcome payments dated ≤ T into the projects' contracts, from every payer."""
+    paid = payments_to_date(outcome_payments, outcome_contracts, None, as_of, project_ids)
+    return pence_to_decimal(int(paid["amount_pence"].sum()))
+
+
 def cost_per_outcome(payments: Decimal, achieved: int) -> tuple[Decimal | None, str | None]:
     """cost per outcome = payments ÷ outcomes achieved, to the penny (half up).
 

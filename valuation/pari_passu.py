@@ -148,22 +148,93 @@ def check_tranches(
     own = _pooled_irrs([cash], list(HOLDING_KEYS))
     pooled = _pooled_irrs([cash], ["project_id", "tranche"])
 
-    breaches: list[Breach] = []
-    for (project_id, tranche), rows in positions.groupby(["project_id", "tranche"], sort=True):
-        members = [
-            _Member(
-                str(row["holder_id"]),
-                int(row["commitment_pence"]),
-                int(row["invested_pence"]),
-                int(row["realised_pence"]),
-                int(row["nav_pence"]),
-                own.get((project_id, row["holder_id"], tranche), _NO_FLOWS).rate,
+    return PariPassuResult.of(_tranche_breaches(positions, own, pooled))
+
+
+def _tranche_breaches(
+    positions: pd.DataFrame,
+    own: dict[tuple[Hashable, ...], IrrResult],
+    pooled: dict[tuple[Hashable, ...], IrrResult],
+) -> list[Breach]:
+    """The same test as ``_check_group``, vectorised over every tranche at once.
+
+    A portfolio has thousands of tranches, so the pro-rata shares are screened with
+    floats over whole columns and only rows near or over £1 are settled exactly
+    (with fractions, as ``_check_group`` does) and turned into breaches.
+    """
+    frame = positions.sort_values(["project_id", "tranche", "holder_id"], ignore_index=True)
+    groups = frame.groupby(["project_id", "tranche"], sort=False)
+    members = groups["holder_id"].transform("size")
+    weights = groups["commitment_pence"].transform("sum")
+    eligible = (members >= 2) & (weights > 0)
+    frame["_own"] = [
+        own.get(k, _NO_FLOWS).rate
+        for k in zip(frame["project_id"], frame["holder_id"], frame["tranche"], strict=True)
+    ]
+    frame["_pooled"] = [
+        pooled.get(k, _NO_FLOWS).rate
+        for k in zip(frame["project_id"], frame["tranche"], strict=True)
+    ]
+    candidates: list[tuple[int, str, str, int]] = []
+    for measure, column in (
+        ("paid_in", "invested_pence"),
+        ("distributed", "realised_pence"),
+        ("nav", "nav_pence"),
+    ):
+        total = groups[column].transform("sum")
+        share = total.astype(float) * frame["commitment_pence"].astype(float) / weights.clip(1)
+        near = eligible & ((frame[column].astype(float) - share).abs() > MONEY_TOLERANCE_PENCE - 1)
+        candidates += [(int(i), measure, column, int(total[i])) for i in np.flatnonzero(near)]
+    breaches: list[tuple[int, int, Breach]] = []
+    for i, measure, column, total in candidates:
+        row = frame.iloc[i]
+        weight, actual = int(row["commitment_pence"]), int(row[column])
+        expected = Fraction(total * weight, int(weights.iloc[i]))
+        if abs(actual - expected) > MONEY_TOLERANCE_PENCE:
+            shown = round_half_up(Decimal(expected.numerator) / expected.denominator / 100)
+            order = ("paid_in", "distributed", "nav").index(measure)
+            breaches.append(
+                (
+                    i,
+                    order,
+                    Breach(
+                        "tranche",
+                        f"{row['project_id']}/{row['tranche']}",
+                        str(row["holder_id"]),
+                        measure,  # type: ignore[arg-type]
+                        shown,
+                        pence_to_decimal(actual),
+                        pence_to_decimal(actual) - shown,
+                    ),
+                )
             )
-            for row in rows.sort_values("holder_id").to_dict("records")
-        ]
-        rate = pooled.get((project_id, tranche), _NO_FLOWS).rate
-        breaches += _check_group("tranche", f"{project_id}/{tranche}", members, rate)
-    return PariPassuResult.of(breaches)
+    own_rate, pooled_rate = frame["_own"], frame["_pooled"]
+    one_missing = own_rate.isna() ^ pooled_rate.isna()
+    apart = (own_rate - pooled_rate).abs() > IRR_TOLERANCE
+    for i in np.flatnonzero(eligible & (one_missing | apart.fillna(False))):
+        row = frame.iloc[i]
+        mine, pool = _rate(row["_own"]), _rate(row["_pooled"])
+        difference = None if mine is None or pool is None else mine - pool
+        breaches.append(
+            (
+                int(i),
+                3,
+                Breach(
+                    "tranche",
+                    f"{row['project_id']}/{row['tranche']}",
+                    str(row["holder_id"]),
+                    "irr",
+                    pool,
+                    mine,
+                    difference,
+                ),
+            )
+        )
+    return [b for _, _, b in sorted(breaches, key=lambda x: (x[0], x[1]))]
+
+
+def _rate(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
 def _pooled_irrs(
