@@ -12,8 +12,9 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from passu.valuation.claims import ClaimsPosition, claims_position
 from sqlalchemy import Engine
+
+from passu.valuation.claims import ClaimsPosition, claims_position
 
 from .errors import UsageError
 from .frames import PortfolioFrames
@@ -26,9 +27,7 @@ STATUSES = ("claimed", "verified", "rejected", "paid", "unpaid")
 UNPAID = ("claimed", "verified")
 
 
-def position(
-    frames: PortfolioFrames, fund_ids: Collection[str], as_of: dt.date
-) -> ClaimsPosition:
+def position(frames: PortfolioFrames, fund_ids: Collection[str], as_of: dt.date) -> ClaimsPosition:
     projects = scope_projects(frames, fund_ids)
     contracts = frames.outcome_contracts
     in_scope = contracts[contracts["project_id"].isin(list(projects))]["contract_id"]
@@ -83,11 +82,22 @@ def claims_report(
             Figure("verified", p.verified, "money"),
             Figure("rejected", p.rejected, "money"),
             Figure("paid", p.paid, "money"),
-            Figure("outstanding_unverified", p.outstanding_unverified, "money", "awaiting verification"),
-            Figure("outstanding_unpaid", p.outstanding_unpaid, "money", "verified, awaiting payment"),
+            Figure(
+                "outstanding_unverified", p.outstanding_unverified, "money", "awaiting verification"
+            ),
+            Figure(
+                "outstanding_unpaid", p.outstanding_unpaid, "money", "verified, awaiting payment"
+            ),
             Figure("verification_rate", _number(p.verification_rate), "rate", "verification rate"),
-            Figure("median_days_to_verify", _number(p.median_days_to_verify), "text", "median days to verify"),
-            Figure("median_days_to_pay", _number(p.median_days_to_pay), "text", "median days to pay"),
+            Figure(
+                "median_days_to_verify",
+                _number(p.median_days_to_verify),
+                "text",
+                "median days to verify",
+            ),
+            Figure(
+                "median_days_to_pay", _number(p.median_days_to_pay), "text", "median days to pay"
+            ),
         ),
         (ILLUSTRATIVE,) if is_illustrative(frames) else (),
     )
@@ -132,7 +142,10 @@ def claims_report(
             for c in p.claims
             if wanted is None or c.status in wanted
         ),
-        ("days waiting: from claimed_on awaiting verification, from verified_on awaiting payment.",),
+        (
+            "days waiting: from claimed_on awaiting verification, "
+            "from verified_on awaiting payment.",
+        ),
     )
     ageing = Listing(
         "Ageing of claims waiting",

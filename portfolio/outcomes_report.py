@@ -14,18 +14,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from passu.valuation.money import pence_to_decimal
-from passu.valuation.outcome_summary import OutcomesSummary, outcomes_summary
-from passu.valuation.outcomes import (
-    outcome_progress,
-    payer_shares,
-    payments_against_caps,
-)
-from passu.valuation.social_value import SocialValue, SocialValueReport, social_value
 from sqlalchemy import Engine
 
+from passu.valuation.money import pence_to_decimal
+from passu.valuation.outcome_summary import OutcomesSummary, outcomes_summary
+from passu.valuation.outcomes import outcome_progress
+from passu.valuation.social_value import SocialValue, SocialValueReport, social_value
+
 from .frames import PortfolioFrames
-from .listing import Column, Figure, Figures, Listing
+from .listing import Figure, Figures, Listing
+from .outcomes_tables import caps_listing, payers_listing, progress_listing
 from .reference import gdp_deflator, green_book_discount_schedule
 from .register import ILLUSTRATIVE, fund_scope, is_illustrative, load_all
 from .unit_values import merged_unit_values
@@ -290,13 +288,13 @@ def outcomes_report(engine: Engine, fund_id: str | None, as_of: dt.date, by: By)
         tuple(notes),
     )
     if by == "payer":
-        breakdown = _payers_listing(frames, as_of, projects, by_contract=False)
+        breakdown = payers_listing(frames, as_of, projects, by_contract=False)
     else:
-        breakdown = _progress_listing(frames, as_of, projects, by, label)
+        breakdown = progress_listing(frames, as_of, projects, by)
     tables = (
         breakdown,
-        _caps_listing(frames, as_of, projects),
-        _payers_listing(frames, as_of, projects, by_contract=True),
+        caps_listing(frames, as_of, projects),
+        payers_listing(frames, as_of, projects, by_contract=True),
     )
     forecasts = tuple(
         ForecastRow(
@@ -309,122 +307,3 @@ def outcomes_report(engine: Engine, fund_id: str | None, as_of: dt.date, by: By)
         for row in summary.forecast_vs_actual
     )
     return OutcomesView(figures, tables, forecasts)
-
-
-def _rate(achieved: int, forecast: int) -> float | None:
-    return None if forecast == 0 else achieved / forecast
-
-
-def _progress_listing(
-    frames: PortfolioFrames,
-    as_of: dt.date,
-    projects: tuple[str, ...],
-    level: Literal["project", "policy_area"],
-    label: str,
-) -> Listing:
-    rows = outcome_progress(
-        outcomes=frames.outcomes,
-        outcome_metrics=frames.outcome_metrics,
-        outcome_contracts=frames.outcome_contracts,
-        projects=frames.projects,
-        outcome_payments=frames.outcome_payments,
-        as_of=as_of,
-        level=level,
-        project_ids=projects,
-    )
-    return Listing(
-        f"Outcomes by {level.replace('_', ' ')}",
-        (
-            Column(level),
-            Column("achieved", "count"),
-            Column("forecast", "count"),
-            Column("achieved_rate", "rate", "achieved ÷ forecast"),
-            Column("payments", "money"),
-            Column("achieved_value", "money", "priced achieved"),
-            Column("forecast_value", "money", "priced forecast"),
-            Column("cost_per_outcome", "money", "cost per outcome"),
-        ),
-        tuple(
-            (
-                r.key,
-                r.achieved,
-                r.forecast,
-                _rate(r.achieved, r.forecast),
-                r.payments,
-                r.achieved_value,
-                r.forecast_value,
-                r.cost_per_outcome,
-            )
-            for r in rows
-        ),
-    )
-
-
-def _caps_listing(frames: PortfolioFrames, as_of: dt.date, projects: tuple[str, ...]) -> Listing:
-    caps = payments_against_caps(
-        outcome_contracts=frames.outcome_contracts,
-        outcome_payments=frames.outcome_payments,
-        as_of=as_of,
-        project_ids=projects,
-    )
-    return Listing(
-        "Payments against caps",
-        (
-            Column("contract_id"),
-            Column("project_id"),
-            Column("cap", "money"),
-            Column("paid", "money"),
-            Column("headroom", "money"),
-            Column("over_cap", "text", "over cap"),
-            Column("first_breach", "date", "first over cap on"),
-        ),
-        tuple(
-            (
-                c.contract_id,
-                c.project_id,
-                c.cap,
-                c.paid,
-                c.headroom,
-                c.over_cap,
-                None if c.first_breach is None else c.first_breach.date,
-            )
-            for c in caps
-        ),
-    )
-
-
-def _payers_listing(
-    frames: PortfolioFrames, as_of: dt.date, projects: tuple[str, ...], *, by_contract: bool
-) -> Listing:
-    shares = payer_shares(
-        outcome_contracts=frames.outcome_contracts,
-        contract_payers=frames.contract_payers,
-        outcome_payments=frames.outcome_payments,
-        as_of=as_of,
-        project_ids=projects,
-        by_contract=by_contract,
-    )
-    lead = (Column("contract_id"),) if by_contract else ()
-    columns = (
-        *lead,
-        Column("payer"),
-        Column("payer_kind", "text", "kind"),
-        Column("paid", "money"),
-        Column("paid_share", "rate", "share of payments"),
-        Column("committed", "money", "committed (share × cap)"),
-        Column("committed_share", "rate", "share of commitments"),
-    )
-    rows = tuple(
-        (
-            *((s.contract_id,) if by_contract else ()),
-            s.payer,
-            s.payer_kind,
-            s.paid,
-            None if s.paid_share is None else float(s.paid_share),
-            s.committed,
-            None if s.committed_share is None else float(s.committed_share),
-        )
-        for s in shares
-    )
-    title = "Co-payment by contract" if by_contract else "Outcomes by payer"
-    return Listing(title, columns, rows)
