@@ -1,0 +1,73 @@
+"""passu check and passu audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+from passu.portfolio import checks
+
+from .context import Settings, pass_settings
+from .options import DATE, as_of_option
+from .output import emit_listings, format_option
+
+
+@click.command("check")
+@as_of_option()
+@format_option()
+@pass_settings
+def check(settings: Settings, as_of: dt.date, fmt: str) -> None:
+    """Run the reconciliations a fund accountant would: exit 1 when any finding exists.
+
+    \b
+    Checks, over rows dated on or before --as-of:
+      drawdowns beyond a holding's commitment; an investor's calls beyond its
+      commitment; fund cash negative at the end of a day; distributions before
+      the fund's first receipt from a project; marks before any drawdown;
+      outcome payments beyond a contract's cap; payer shares not summing to 1;
+      outcome payments before any outcome achieved; completed projects still
+      marked above zero a year after their end; projects without a contract;
+      payments on unverified or rejected claims, or beyond the verified amount.
+    Exit codes: 0 clean, 1 findings, 2 bad usage.
+
+    \b
+    Examples:
+      passu check
+      passu check --as-of 2025-03-31 --format csv > findings.csv
+    """
+    report = checks.check_portfolio(settings.engine, as_of)
+    emit_listings([report.listing], fmt)
+    if fmt != "table":
+        for note in report.listing.notes:
+            settings.say(note)
+    if not report.clean:
+        settings.say(f"{len(report.findings)} findings")
+        sys.exit(1)
+
+
+@click.command("audit")
+@click.option(
+    "--since",
+    type=DATE,
+    default=None,
+    help="Only entries on or after this date (00:00 UTC); default: every entry.",
+)
+@format_option()
+@pass_settings
+def audit(settings: Settings, since: dt.date | None, fmt: str) -> None:
+    """List the audit trail: who changed what, when, with which input (SHA-256).
+
+    Every import, approval, reopening, benchmark load and restore adds an
+    entry; no passu command edits or deletes one.
+
+    \b
+    Examples:
+      passu audit
+      passu audit --since 2026-01-01 --format json
+    """
+    emit_listings([checks.audit_trail(settings.engine, since)], fmt)
+
+
+COMMANDS = (check, audit)
