@@ -6,6 +6,7 @@ import sys
 from typing import Any
 
 import click
+from sqlalchemy.exc import DBAPIError
 
 from passu.portfolio.errors import InputError, PassuError
 
@@ -26,6 +27,12 @@ class PassuGroup(click.Group):
         except PassuError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(error.exit_code)
+        except DBAPIError as error:
+            # The database refused (a read-only role, a dropped connection): say so in
+            # one line; nothing was written, since every writer runs in one transaction.
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            click.echo(f"error: the database refused: {reason}; nothing was written", err=True)
+            sys.exit(2)
 
 
 @click.group(cls=PassuGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -32,7 +32,7 @@ from . import audit
 from .canonical import read_canonical, to_records
 from .database import head_revision, make_engine, require_schema, writing
 from .errors import ConflictError, InputError, UsageError
-from .exporter import _table_rows, csv_bytes
+from .exporter import csv_bytes, table_rows
 from .models import AuditRecord, Base, GiltYield, ValuationRun, ValuationRunHistory
 from .parse import canonical_frame
 from .reader import parse_csv_bytes
@@ -127,7 +127,7 @@ def _backup_zip(engine: Engine, target: Path) -> tuple[tuple[str, int], ...]:
             frame = read_canonical(conn, spec)
             if frame.empty and not spec.required:
                 continue
-            portfolio[spec.name] = _table_rows(spec, frame)
+            portfolio[spec.name] = table_rows(spec, frame)
         own = {}
         for table in OWN_TABLES:
             order = list(table.primary_key.columns)

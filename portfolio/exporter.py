@@ -41,11 +41,11 @@ def read_tables(engine: Engine) -> dict[str, tuple[list[str], list[list[str]]]]:
             frame = read_canonical(conn, spec)
             if frame.empty and not spec.required:
                 continue
-            out[spec.name] = _table_rows(spec, frame)
+            out[spec.name] = table_rows(spec, frame)
     return out
 
 
-def _table_rows(spec: TableSpec, frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+def table_rows(spec: TableSpec, frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     header = list(spec.column_names)
     rows = frame[header].values.tolist() if len(frame) else []
     if spec.attributes and len(frame):

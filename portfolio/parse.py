@@ -21,7 +21,9 @@ MAX_PROBLEMS_PER_COLUMN = 5
 ROW = "__row__"  # 1-based data row number, kept for messages
 ATTRIBUTES = "attributes"
 
-_MONEY = r"(0|[1-9][0-9]{0,15})(\.[0-9]{1,2})?"
+# At most twelve digits of pounds (under £1 trillion a cell): sums of a ledger's
+# pence then stay far inside int64 however many rows they add up.
+_MONEY = r"(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?"
 _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _DECIMAL = r"-?[0-9]{1,18}(\.[0-9]{1,12})?"
 _COUNT = r"[0-9]{1,9}"
@@ -151,7 +153,7 @@ def _money(stripped: pd.Series, present: pd.Series, col: Col, fail: object) -> p
     fail(present & too_precise & ~negative, "money with at most two decimals")
     fail(
         present & ~ok & ~negative & ~too_precise,
-        "an amount in pounds such as 1250000.50 (no £ or commas)",
+        "an amount in pounds such as 1250000.50 (no £ or commas, under £1 trillion)",
     )
     if col.positive:
         zero = ok & stripped.str.fullmatch(r"0+(\.0*)?")

@@ -132,6 +132,12 @@ def test_reader_can_select_but_not_change(
     # and through passu: an import as the reader is refused by the database
     with pytest.raises(ProgrammingError, match="permission denied"):
         import_portfolio(reader, write_csvs(tmp_path / "q", a_portfolio()), user="committee")
+    # and from the command line: one line, exit 2, no traceback
+    reader_url = reader.url.render_as_string(hide_password=False)
+    refused = CliRunner().invoke(cli, ["--database", reader_url, "import", str(tmp_path / "q")])
+    assert refused.exit_code == 2
+    assert "error: the database refused: permission denied" in refused.stderr
+    assert "Traceback" not in refused.stderr
     reader.dispose()
     engine.dispose()
 
