@@ -308,7 +308,7 @@ PROJECTS = (
     ProjectSpec(
         "FT-LONDON", "Family therapy partnership, London boroughs", "family therapy",
         "London", CAPITAL, date(2016, 10, 1), date(2020, 3, 31), "completed",
-        (("SOF2", 60),), 2_000_000, 0, D("1.10"),
+        (("SOF2", 60),), 3_000_000, 0, D("1.10"),
         (
             _c("1", "Family therapy outcomes, founding boroughs", 3_800_000,
                (council("London Borough of Camden"), "0.2"),

@@ -26,7 +26,7 @@ from ._common import (
 )
 
 CALL_STEP = 10_000 * 100
-FEE_RATE = Decimal("0.0025")  # per quarter (1% a year), on the cost outstanding
+FEE_RATE = Decimal("0.001875")  # per quarter (0.75% a year), on the cost outstanding
 ESTABLISHMENT = {"SOF1": 30_000, "SOF2": 35_000}
 
 Flow = tuple[date, int]
@@ -93,7 +93,7 @@ def _life_end(fund_id: str, own: list[Row]) -> date:
 def _expenses(
     fund_id: str, close: date, own: list[Row], rng: random.Random
 ) -> list[tuple[date, str, int]]:
-    """Quarterly management fees (1% a year on cost outstanding), audits, establishment."""
+    """Quarterly management fees (0.75% a year on cost outstanding), audits, establishment."""
     end = _life_end(fund_id, own)
     rows = [(close + timedelta(days=30), "expense", ESTABLISHMENT[fund_id] * 100)]
     fee_day = add_months(close, 3)

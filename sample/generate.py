@@ -116,8 +116,14 @@ def build_tables() -> dict[str, list[Row]]:
     tables.update(holding_rows(tranches))
     tables.update(fund_rows(tables["project_flows"], rng))
     tables["funds"] = [
-        {"fund_id": f[0], "name": f[1], "currency": f[2], "vintage": str(f[3]), "manager": f[4],
-         "illustrative": "true"}
+        {
+            "fund_id": f[0],
+            "name": f[1],
+            "currency": f[2],
+            "vintage": str(f[3]),
+            "manager": f[4],
+            "illustrative": "true",
+        }
         for f in FUNDS
     ]
     tables["investors"] = [

@@ -15,10 +15,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+import pyxirr
 
+import passu.portfolio
 import passu.sample
 
 SAMPLE = Path(passu.sample.__file__).resolve().parent
+GILTS = (
+    Path(passu.portfolio.__file__).resolve().parent
+    / "data/gilts/boe_5y_10y_nominal_par_yield_quarterly_avg_2009_2026.csv"
+)
 CUTOFF = date(2026, 6, 30)
 PENNY = Decimal("0.01")
 
@@ -435,6 +441,60 @@ def test_projects_statuses_and_dates(t) -> None:
         f["kind"] == "write_off" and f["project_id"] == written_off for f in t["project_flows"]
     )
     assert any(m["method"] == "nil" and m["project_id"] == written_off for m in t["marks"])
+
+
+def test_cost_of_capital_is_close_to_the_treasury_gilt_benchmark(t) -> None:
+    """Published: the cost of capital turned out close to HM Treasury's cost of financing.
+
+    Pooled over every holder in the funds' projects: drawdowns out, receipts in and
+    each holding's last mark as NAV at 2026-10-31 (no flow follows a holding's last
+    mark), against every drawdown priced at the quarter's average gilt yield for
+    the tenor nearest its project's term (DESIGN.md section 2).
+    """
+    as_of = date(2026, 10, 31)
+    signs = {"drawdown": -1, "repayment": 1, "interest": 1, "dividend": 1}
+    pooled: dict[date, Decimal] = defaultdict(Decimal)
+    for f in t["project_flows"]:
+        if f["kind"] in signs:
+            pooled[day(f["date"])] += signs[f["kind"]] * money(f["amount"])
+    last_marks = {}
+    for m in sorted(t["marks"], key=lambda m: m["date"]):
+        last_marks[(m["project_id"], m["holder_id"], m["tranche"])] = m
+    pooled[as_of] += sum(money(m["fair_value"]) for m in last_marks.values())
+    dates = sorted(pooled)
+    cost = pyxirr.xirr(dates, [float(pooled[d]) for d in dates])
+
+    yields = {}
+    with GILTS.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            quarter = day(row["quarter_end"])
+            yields[(quarter.year, (quarter.month - 1) // 3, 5)] = Decimal(
+                row["yield_5y_pct_IUQASNPY"]
+            )
+            yields[(quarter.year, (quarter.month - 1) // 3, 10)] = Decimal(
+                row["yield_10y_pct_IUQAMNPY"]
+            )
+    contract_end: dict[str, date] = {}
+    for c in t["outcome_contracts"]:
+        end = day(c["end_date"])
+        contract_end[c["project_id"]] = max(contract_end.get(c["project_id"], end), end)
+    tenor = {}
+    for p in t["projects"]:
+        end = day(p["end_date"]) if p["end_date"] else contract_end[p["project_id"]]
+        term = (end - day(p["start_date"])).days / 365.25
+        tenor[p["project_id"]] = 5 if term < 7.5 else 10
+    assert set(tenor.values()) == {5, 10}  # both tenors are used
+    drawn = priced = Decimal(0)
+    for f in t["project_flows"]:
+        if f["kind"] == "drawdown":
+            when = day(f["date"])
+            rate = yields[(when.year, (when.month - 1) // 3, tenor[f["project_id"]])] / 100
+            drawn += money(f["amount"])
+            priced += money(f["amount"]) * rate
+    benchmark = float(priced / drawn)
+
+    assert 0.005 < benchmark < 0.015
+    assert 0 < cost - benchmark < 0.02, (cost, benchmark)
 
 
 # --- outcomes ----------------------------------------------------------------------------
