@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from passu.portfolio import demo as demo_case
 from passu.portfolio.database import upgrade
 from passu.portfolio.exporter import export_portfolio
 from passu.portfolio.importer import ImportReport, import_portfolio
@@ -110,17 +109,20 @@ def export(settings: Settings, path: Path) -> None:
 )
 @pass_settings
 def demo(settings: Settings, directory: Path) -> None:
-    """Load the built-in illustrative sample into DIR/passu.db and show what to try.
+    """Load the illustrative sample into DIR/passu.db, value it, and write its PDF pack.
 
-    The sample is synthetic project detail built to reproduce a published
-    programme's totals; it ignores PASSU_DATABASE_URL.
+    Imports the sample, saves a valuation run for the last month-end, and
+    writes the committee pack and the government shareholder's statement
+    into DIR. The sample is synthetic project detail built to reproduce a
+    published programme's totals; the demo ignores PASSU_DATABASE_URL.
 
     \b
     Example:
       passu demo --dir /tmp/passu-demo
     """
-    result = demo_case.run_demo(directory, user=settings.who, progress=settings.say)
-    click.echo(result.text)
+    from passu.reports.demo_pack import build_demo  # WeasyPrint loads only when used
+
+    click.echo(build_demo(directory, user=settings.who, progress=settings.say).text)
 
 
 COMMANDS = (init, import_, export, demo)

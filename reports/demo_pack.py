@@ -1,0 +1,77 @@
+"""``passu demo``: the sample loaded, valued and saved; its committee pack and statement written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from passu.portfolio.database import make_engine
+from passu.portfolio.dates import last_month_end
+from passu.portfolio.demo import run_demo
+from passu.portfolio.valuation_run import value_and_save
+
+from .committee import committee_pack
+from .statements import write_statement
+
+GOVERNMENT_SHAREHOLDER = "DCMS"  # the sample's government investor
+
+
+@dataclass(frozen=True)
+class DemoPack:
+    database: Path
+    as_of: dt.date
+    run_id: int
+    committee_pack: Path
+    shareholder_statement: Path
+    text: str
+
+
+def build_demo(
+    directory: Path,
+    *,
+    user: str,
+    as_of: dt.date | None = None,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> DemoPack:
+    as_of = as_of or last_month_end()
+    loaded = run_demo(directory, user=user, progress=progress)
+    engine = make_engine(loaded.database_url)
+    saved = value_and_save(
+        engine, as_of, None, save=True, replace=False, user=user, progress=progress
+    ).saved
+    assert saved is not None
+    progress("rendering the committee pack and the shareholder statement")
+    pack = Path(committee_pack(engine, as_of, directory / f"committee-ALL-{as_of}.pdf", None))
+    statement = Path(
+        write_statement(
+            engine,
+            GOVERNMENT_SHAREHOLDER,
+            as_of,
+            directory / f"shareholder-{GOVERNMENT_SHAREHOLDER}-{as_of}.pdf",
+            "shareholder",
+        )
+    )
+    engine.dispose()
+    database = directory / "passu.db"
+    db = f"--database sqlite:///{database}"
+    text = "\n".join(
+        [
+            f"The illustrative sample portfolio is in {database}, valued as of {as_of} "
+            f"(run {saved.run_id}, a draft).",
+            "(Synthetic project detail built to reproduce a published programme's totals.)",
+            "",
+            f"Committee pack:          {pack}",
+            f"Shareholder statement:   {statement}",
+            "",
+            "Try next:",
+            f"  passu {db} show fund",
+            f"  passu {db} value --as-of {as_of}",
+            f"  passu {db} outcomes --as-of {as_of}",
+            f"  passu {db} project economics FT-LONDON",
+            f"  passu {db} check",
+            f"  passu {db} runs approve {as_of}      # locks the period",
+        ]
+    )
+    return DemoPack(database, as_of, saved.run_id, pack, statement, text)
