@@ -7,11 +7,12 @@ import datetime as dt
 import click
 
 from passu.portfolio import runs
-from passu.portfolio.listing import Column, Listing
+from passu.portfolio.listing import Column, Figure, Figures, Listing
+from passu.portfolio.valuation_run import nav_bridge
 
 from .context import Settings, pass_settings
 from .options import DATE
-from .output import emit_listings, format_option
+from .output import emit_figures, emit_listings, format_option
 
 
 def _listing(title: str, infos: list[runs.RunInfo]) -> Listing:
@@ -94,6 +95,37 @@ def reopen(settings: Settings, date: dt.date, reason: str) -> None:
     """
     for run in runs.reopen_run(settings.engine, date, reason=reason, user=settings.who):
         click.echo(f"run {run.run_id} ({run.scope}, {run.as_of}) is a draft again")
+
+
+@runs_group.command("bridge")
+@click.argument("start", type=DATE)
+@click.argument("end", type=DATE)
+@click.option("--fund", "fund_id", metavar="ID", help="One fund (default: all funds together).")
+@format_option()
+@pass_settings
+def bridge(settings: Settings, start: dt.date, end: dt.date, fund_id: str | None, fmt: str) -> None:
+    """The NAV bridge from START to END: opening NAV + contributions − distributions
+    + value change = closing NAV, to the penny.
+
+    \b
+    Example:
+      passu runs bridge 2026-09-30 2026-10-31
+    """
+    result = nav_bridge(settings.engine, fund_id or "ALL", start, end)
+    figures = Figures(
+        f"NAV bridge, {result.fund_id}, {result.start} to {result.end}",
+        (
+            Figure("fund_id", result.fund_id),
+            Figure("start", result.start, "date"),
+            Figure("end", result.end, "date"),
+            Figure("opening_nav", result.opening_nav, "money", "opening NAV"),
+            Figure("contributions", result.contributions, "money", "+ contributions (calls)"),
+            Figure("distributions", result.distributions, "money", "− distributions"),
+            Figure("value_change", result.value_change, "money", "+ value change"),
+            Figure("closing_nav", result.closing_nav, "money", "= closing NAV"),
+        ),
+    )
+    emit_figures(figures, fmt)
 
 
 COMMANDS = (runs_group,)

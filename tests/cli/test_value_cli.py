@@ -203,3 +203,19 @@ def test_a_skewed_distribution_breaches_pari_passu(tmp_path: Path) -> None:
     assert pari["ok"] is False
     named = {(b["holder_or_investor"], b["measure"]) for b in pari["breaches"]}
     assert ("ELMF", "distributed") in named
+
+
+def test_nav_bridge_between_two_runs_reconciles_to_the_penny(sample_db: str) -> None:
+    opening = value_json(sample_db, "--as-of", "2025-12-31")["fund"]["nav"]
+    closing = value_json(sample_db, "--as-of", "2026-06-30")["fund"]["nav"]
+    code, out, _ = run(sample_db, "runs", "bridge", "2025-12-31", "2026-06-30", "--format", "json")
+    assert code == 0
+    bridge = {k: v for k, v in json.loads(out).items()}
+    assert bridge["opening_nav"] == opening and bridge["closing_nav"] == closing
+    total = (
+        Decimal(bridge["opening_nav"])
+        + Decimal(bridge["contributions"])
+        - Decimal(bridge["distributions"])
+        + Decimal(bridge["value_change"])
+    )
+    assert total == Decimal(bridge["closing_nav"])
