@@ -17,6 +17,7 @@ Prints a Markdown table (the README's "Speed" section).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import os
@@ -49,29 +50,76 @@ def write_portfolio(folder: Path, holdings: int) -> None:
             out.writerow(header)
             out.writerows(rows)  # type: ignore[arg-type]
 
-    write("funds", ["fund_id", "name", "currency", "vintage", "manager"],
-          [["F1", "Bench Fund", "GBP", "2012", "Bench LLP"]])
-    investors = [["F1", "Bench Fund", "fund"], ["GOV", "Department", "government"],
-                 ["FDN", "Foundation", "foundation"], ["BANK", "Social bank", "bank"]]
+    write(
+        "funds",
+        ["fund_id", "name", "currency", "vintage", "manager"],
+        [["F1", "Bench Fund", "GBP", "2012", "Bench LLP"]],
+    )
+    investors = [
+        ["F1", "Bench Fund", "fund"],
+        ["GOV", "Department", "government"],
+        ["FDN", "Foundation", "foundation"],
+        ["BANK", "Social bank", "bank"],
+    ]
     investors += [[f"CO{p:05d}", f"Co-investor {p}", "social_investor"] for p in range(projects)]
     write("investors", ["investor_id", "name", "kind"], investors)
     per_project = 240_000_00  # pence the fund draws per project in all
     total = projects * per_project
     shares = {"GOV": 0.2, "FDN": 0.3, "BANK": 0.5}
-    write("commitments", ["fund_id", "investor_id", "share_class", "amount", "date"],
-          [["F1", i, "A", f"{int(total * s * 1.2) / 100:.2f}", "2012-01-01"]
-           for i, s in shares.items()])
-    write("investor_flows", ["fund_id", "investor_id", "date", "kind", "amount"],
-          [["F1", i, "2012-01-15", "call", f"{int(total * s * 1.1) / 100:.2f}"]
-           for i, s in shares.items()])
-    write("projects", ["project_id", "name", "policy_area", "region", "coordinator",
-                       "start_date", "end_date", "status"],
-          [[f"P{p:05d}", f"Project {p}", ["housing", "health"][p % 2], "England", "",
-            "2012-01-01", "2021-12-31", "active"] for p in range(projects)])
-    write("holdings", ["project_id", "holder_id", "tranche", "instrument", "commitment"],
-          [row for p in range(projects) for row in (
-              [f"P{p:05d}", "F1", "A", "loan", "2400000.00"],
-              [f"P{p:05d}", f"CO{p:05d}", "A", "loan", "2400000.00"])])
+    write(
+        "commitments",
+        ["fund_id", "investor_id", "share_class", "amount", "date"],
+        [
+            ["F1", i, "A", f"{int(total * s * 1.2) / 100:.2f}", "2012-01-01"]
+            for i, s in shares.items()
+        ],
+    )
+    write(
+        "investor_flows",
+        ["fund_id", "investor_id", "date", "kind", "amount"],
+        [
+            ["F1", i, "2012-01-15", "call", f"{int(total * s * 1.1) / 100:.2f}"]
+            for i, s in shares.items()
+        ],
+    )
+    write(
+        "projects",
+        [
+            "project_id",
+            "name",
+            "policy_area",
+            "region",
+            "coordinator",
+            "start_date",
+            "end_date",
+            "status",
+        ],
+        [
+            [
+                f"P{p:05d}",
+                f"Project {p}",
+                ["housing", "health"][p % 2],
+                "England",
+                "",
+                "2012-01-01",
+                "2021-12-31",
+                "active",
+            ]
+            for p in range(projects)
+        ],
+    )
+    write(
+        "holdings",
+        ["project_id", "holder_id", "tranche", "instrument", "commitment"],
+        [
+            row
+            for p in range(projects)
+            for row in (
+                [f"P{p:05d}", "F1", "A", "loan", "2400000.00"],
+                [f"P{p:05d}", f"CO{p:05d}", "A", "loan", "2400000.00"],
+            )
+        ],
+    )
     months = START + np.arange(120).astype("timedelta64[M]").astype("timedelta64[D]")
     dates = [str(d) for d in (months.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1]
     kinds = ["drawdown"] * 24 + ["interest", "interest", "repayment"] * 32
@@ -89,13 +137,23 @@ def write_portfolio(folder: Path, holdings: int) -> None:
                     [f"P{p:05d}", holder, "A", d, k, f"{a / 100:.2f}"]
                     for d, k, a in zip(dates, kinds, amounts, strict=True)
                 )
-    write("marks", ["project_id", "holder_id", "tranche", "date", "fair_value", "method", "note"],
-          [[f"P{p:05d}", h, "A", "2021-12-31", "0.00", "nil", "repaid"]
-           for p in range(projects) for h in ("F1", f"CO{p:05d}")])
-    write("outcome_contracts", ["contract_id", "project_id", "name", "start_date", "end_date",
-                                "cap"],
-          [[f"C{p:05d}", f"P{p:05d}", "Outcomes", "2012-01-01", "2021-12-31", "9000000.00"]
-           for p in range(projects)])
+    write(
+        "marks",
+        ["project_id", "holder_id", "tranche", "date", "fair_value", "method", "note"],
+        [
+            [f"P{p:05d}", h, "A", "2021-12-31", "0.00", "nil", "repaid"]
+            for p in range(projects)
+            for h in ("F1", f"CO{p:05d}")
+        ],
+    )
+    write(
+        "outcome_contracts",
+        ["contract_id", "project_id", "name", "start_date", "end_date", "cap"],
+        [
+            [f"C{p:05d}", f"P{p:05d}", "Outcomes", "2012-01-01", "2021-12-31", "9000000.00"]
+            for p in range(projects)
+        ],
+    )
 
 
 def floor_seconds(url: str) -> float:
@@ -103,19 +161,20 @@ def floor_seconds(url: str) -> float:
     engine = make_engine(url)
     started = time.perf_counter()
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT project_id, holder_id, tranche, date, kind, amount FROM project_flows "
-            "ORDER BY project_id, holder_id, tranche, date")).all()
+        rows = conn.execute(
+            text(
+                "SELECT project_id, holder_id, tranche, date, kind, amount FROM project_flows "
+                "ORDER BY project_id, holder_id, tranche, date"
+            )
+        ).all()
     series: dict[tuple[str, str, str], tuple[list[object], list[float]]] = {}
     for p, h, t, d, k, a in rows:
         dates, amounts = series.setdefault((p, h, t), ([], []))
         dates.append(d)
         amounts.append(-float(a) if k == "drawdown" else float(a))
     for dates, amounts in series.values():
-        try:
+        with contextlib.suppress(Exception):  # the floor only times the calls
             pyxirr.xirr(dates, amounts)
-        except Exception:  # noqa: BLE001 - the floor only times the calls
-            pass
     engine.dispose()
     return time.perf_counter() - started
 
@@ -133,9 +192,23 @@ def run(size: int, url: str | None) -> dict[str, float]:
 
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "passu", "--database", database, "--quiet", "value",
-             "--as-of", AS_OF.isoformat(), "--format", "json", "-o", str(Path(scratch) / "v.json")],
-            check=True, env={**os.environ, "PASSU_USER": "bench"},
+            [
+                sys.executable,
+                "-m",
+                "passu",
+                "--database",
+                database,
+                "--quiet",
+                "value",
+                "--as-of",
+                AS_OF.isoformat(),
+                "--format",
+                "json",
+                "-o",
+                str(Path(scratch) / "v.json"),
+            ],
+            check=True,
+            env={**os.environ, "PASSU_USER": "bench"},
         )
         end_to_end = time.perf_counter() - started
 
@@ -150,8 +223,16 @@ def run(size: int, url: str | None) -> dict[str, float]:
         write = time.perf_counter() - started
         engine.dispose()
         floor = floor_seconds(database)
-    return {"holdings": size, "flows": size * 120, "import": imported, "end_to_end": end_to_end,
-            "read": read, "compute": compute, "write": write, "floor": floor}
+    return {
+        "holdings": size,
+        "flows": size * 120,
+        "import": imported,
+        "end_to_end": end_to_end,
+        "read": read,
+        "compute": compute,
+        "write": write,
+        "floor": floor,
+    }
 
 
 def main() -> None:
@@ -160,13 +241,17 @@ def main() -> None:
     parser.add_argument("--database", help="a PostgreSQL URL to use instead of SQLite")
     args = parser.parse_args()
     results = [run(int(s), args.database) for s in args.sizes.split(",")]
-    print("| holdings | flows | import | value end to end | read | compute | write "
-          "| floor (1 query + pyxirr) | end to end ÷ floor |")
+    print(
+        "| holdings | flows | import | value end to end | read | compute | write "
+        "| floor (1 query + pyxirr) | end to end ÷ floor |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        print(f"| {r['holdings']:,} | {r['flows']:,} | {r['import']:.1f} s | "
-              f"{r['end_to_end']:.1f} s | {r['read']:.1f} s | {r['compute']:.1f} s | "
-              f"{r['write']:.2f} s | {r['floor']:.1f} s | {r['end_to_end'] / r['floor']:.1f}× |")
+        print(
+            f"| {r['holdings']:,} | {r['flows']:,} | {r['import']:.1f} s | "
+            f"{r['end_to_end']:.1f} s | {r['read']:.1f} s | {r['compute']:.1f} s | "
+            f"{r['write']:.2f} s | {r['floor']:.1f} s | {r['end_to_end'] / r['floor']:.1f}× |"
+        )
 
 
 if __name__ == "__main__":

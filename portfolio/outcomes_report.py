@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from passu.valuation.money import pence_to_decimal
 from passu.valuation.outcome_summary import OutcomesSummary, outcomes_summary
-from passu.valuation.outcomes import outcome_progress
+from passu.valuation.outcomes import outcome_payments_to_date, outcome_progress
 from passu.valuation.social_value import SocialValue, SocialValueReport, social_value
 
 from .frames import PortfolioFrames
@@ -64,7 +64,22 @@ def social_value_for(
     ``discount`` applies the Green Book standard schedule (STPR 3.5% for years 0–30).
     """
     projects = scope_projects(frames, fund_ids)
-    summary = _summary(frames, fund_ids, as_of, None)
+    return _social_value(
+        frames, projects, as_of, invested_in(frames, projects, as_of), price_year, discount
+    )
+
+
+def _social_value(
+    frames: PortfolioFrames,
+    projects: tuple[str, ...],
+    as_of: dt.date,
+    invested: Decimal,
+    price_year: int | None = None,
+    discount: bool = False,
+) -> SocialValueReport:
+    payments = outcome_payments_to_date(
+        frames.outcome_payments, frames.outcome_contracts, as_of, projects
+    )
     return social_value(
         outcomes=frames.outcomes,
         outcome_metrics=frames.outcome_metrics,
@@ -76,8 +91,8 @@ def social_value_for(
         price_year=price_year,
         deflator=gdp_deflator() if price_year is not None else None,
         discount_schedule=green_book_discount_schedule() if discount else None,
-        outcome_payments_total=summary.payments,
-        invested_total=invested_in(frames, projects, as_of),
+        outcome_payments_total=payments,
+        invested_total=invested,
     )
 
 
@@ -133,7 +148,30 @@ def outcomes_section(
     frames: PortfolioFrames, fund_ids: Collection[str], as_of: dt.date
 ) -> dict[str, Any]:
     """The ``outcomes`` section of ``passu value`` JSON (money as strings, counts as ints)."""
-    summary = summary_with_value(frames, fund_ids, as_of)
+    return _outcomes_dict(summary_with_value(frames, fund_ids, as_of))
+
+
+def value_sections(
+    frames: PortfolioFrames,
+    fund_ids: Collection[str],
+    as_of: dt.date,
+    invested: Decimal | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``outcomes_section`` and ``social_value_section`` (own price years, undiscounted)
+    together, sharing one social-value computation and one outcomes summary.
+
+    ``invested`` is ``invested_in`` for the scope's projects when the caller
+    already has it (a run sums it from its holdings' positions).
+    """
+    projects = scope_projects(frames, fund_ids)
+    if invested is None:
+        invested = invested_in(frames, projects, as_of)
+    report = _social_value(frames, projects, as_of, invested)
+    summary = _summary(frames, fund_ids, as_of, report.total.fiscal)
+    return _outcomes_dict(summary), _social_value_dict(report)
+
+
+def _outcomes_dict(summary: OutcomesSummary) -> dict[str, Any]:
     return {
         "payments": _money(summary.payments),
         "forecast_payments": _money(summary.forecast_payments),
@@ -185,7 +223,10 @@ def social_value_section(
     (fiscal, economic, social, total pounds of value per £1), null when the
     denominator is 0.
     """
-    report = social_value_for(frames, fund_ids, as_of, price_year, discount)
+    return _social_value_dict(social_value_for(frames, fund_ids, as_of, price_year, discount))
+
+
+def _social_value_dict(report: SocialValueReport) -> dict[str, Any]:
     return {
         **_value_dict(report.total),
         "by_policy_area": [

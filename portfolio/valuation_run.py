@@ -9,29 +9,29 @@ and the date alone.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from passu.valuation.book import HoldingBook
 from passu.valuation.capital_accounts import CapitalAccount, capital_accounts
 from passu.valuation.cost_of_capital import (
     CostOfCapital,
     MissingTermError,
     MissingYieldError,
-    cost_of_capital,
+    cost_of_capital_in,
 )
-from passu.valuation.fund import FundValue, value_fund
-from passu.valuation.holdings import value_holdings, value_projects
+from passu.valuation.fund import FundValue, value_fund_in
+from passu.valuation.holdings import holding_values, project_values
+from passu.valuation.money import pence_to_decimal
 from passu.valuation.nav_bridge import NavBridge, fund_nav_bridge
 from passu.valuation.outcomes import outcome_payments_to_date
-from passu.valuation.pari_passu import PariPassuResult, check_share_classes, check_tranches
+from passu.valuation.pari_passu import PariPassuResult, check_share_classes, check_tranches_in
 from passu.valuation.share_classes import share_class_values
 
 from . import runs
@@ -39,8 +39,9 @@ from .benchmarks import yields_with
 from .claims_report import claims_section
 from .database import require_schema
 from .errors import UsageError
+from .fingerprint import fingerprint
 from .frames import PortfolioFrames, load_frames, stored_gilt_yields
-from .outcomes_report import outcomes_section, social_value_section
+from .outcomes_report import scope_projects, value_sections
 from .reference import annual_benchmarks
 from .register import fund_scope, is_illustrative
 
@@ -59,17 +60,6 @@ def multiple(value: float | None) -> float | None:
 
 def money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
-
-
-def fingerprint(frames: PortfolioFrames, yields: pd.DataFrame) -> str:
-    """SHA-256 over every input row, independent of row order and of the database."""
-    digest = hashlib.sha256()
-    for name, frame in [*sorted(vars(frames).items()), ("gilt_yields", yields)]:
-        digest.update(name.encode() + b"\0" + ",".join(frame.columns).encode() + b"\0")
-        if len(frame):
-            hashed = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()
-            digest.update(np.sort(hashed).tobytes())
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -120,33 +110,22 @@ def _fund_figures(fund: FundValue, coc: CostOfCapital, funds: tuple[str, ...]) -
     }
 
 
-def _value_scope(inputs: Inputs, label: str, fund_ids: tuple[str, ...], as_of: dt.date) -> dict:
+def _value_scope(
+    inputs: Inputs, book: HoldingBook, label: str, fund_ids: tuple[str, ...], as_of: dt.date
+) -> dict:
     f = inputs.frames
-    fund = value_fund(
-        fund_ids,
-        label,
-        f.commitments,
-        f.investor_flows,
-        f.fund_expenses,
-        f.holdings,
-        f.project_flows,
-        f.marks,
-        as_of,
-    )
+    fund = value_fund_in(book, fund_ids, label, f.commitments, f.investor_flows, f.fund_expenses)
     held = f.holdings.loc[f.holdings["holder_id"].isin(fund_ids), "project_id"]
     payments = outcome_payments_to_date(f.outcome_payments, f.outcome_contracts, as_of, set(held))
     try:
-        coc = cost_of_capital(
+        coc = cost_of_capital_in(
+            book,
             fund_ids,
             label,
-            f.holdings,
-            f.project_flows,
-            f.marks,
             f.projects,
             f.outcome_contracts,
             inputs.yields,
             inputs.annual,
-            as_of,
             outcome_payments_pence=int(payments * 100),
         )
     except MissingYieldError as error:
@@ -205,15 +184,18 @@ def build_document(
     f = inputs.frames
     label, fund_ids = fund_scope(f, fund_id)
     progress(f"valuing {label} as of {as_of}")
-    fund = _value_scope(inputs, label, fund_ids, as_of)
+    # Every holding valued once; each figure below pools the holdings it needs by code.
+    book = HoldingBook(f.holdings, f.project_flows, f.marks, as_of)
+    fund = _value_scope(inputs, book, label, fund_ids, as_of)
     per_fund = (
-        [_value_scope(inputs, one, (one,), as_of) for one in fund_ids] if label == "ALL" else []
+        [_value_scope(inputs, book, one, (one,), as_of) for one in fund_ids]
+        if label == "ALL"
+        else []
     )
     # The scope's projects: those a fund in scope holds; every holder in them counts.
     in_scope = set(f.holdings.loc[f.holdings["holder_id"].isin(fund_ids), "project_id"])
     holdings = f.holdings[f.holdings["project_id"].isin(in_scope)]
-    flows = f.project_flows[f.project_flows["project_id"].isin(in_scope)]
-    marks = f.marks[f.marks["project_id"].isin(in_scope)]
+    scoped = book.select(project_ids=in_scope)
     progress("valuing holdings and projects")
     info = {
         r.project_id: (str(r.name), str(r.policy_area), str(r.region), str(r.status))
@@ -235,7 +217,7 @@ def build_document(
             "irr_note": p.irr_note,
             "multiple_sign_changes": p.multiple_sign_changes,
         }
-        for p in value_projects(holdings, flows, marks, as_of)
+        for p in project_values(book, scoped)
     ]
     holding_rows = [
         {
@@ -251,7 +233,7 @@ def build_document(
             "irr_note": h.irr_note,
             "multiple_sign_changes": h.multiple_sign_changes,
         }
-        for h in value_holdings(holdings, flows, marks, as_of)
+        for h in holding_values(book, scoped)
     ]
     progress("capital accounts and pari passu")
     fund_navs = {
@@ -262,11 +244,16 @@ def build_document(
     }
     accounts = capital_accounts(fund_navs, f.commitments, f.investor_flows, as_of)
     classes = share_class_values(accounts, f.commitments, f.investor_flows, as_of)
-    pari = check_share_classes(accounts, f.commitments, f.investor_flows, as_of) + check_tranches(
-        holdings, flows, marks, as_of
-    )
+    pari = check_share_classes(
+        accounts, f.commitments, f.investor_flows, as_of
+    ) + check_tranches_in(book, scoped)
     who = {r.investor_id: (str(r.name), str(r.kind)) for r in f.investors.itertuples()}
     progress("outcomes, social value and claims")
+    # Σ drawdowns to T by every holder of the scope's projects, from the positions.
+    invested = book.positions.loc[
+        book.select(project_ids=scope_projects(f, fund_ids)), "invested_pence"
+    ].sum()
+    outcomes, social_value = value_sections(f, fund_ids, as_of, pence_to_decimal(int(invested)))
     return {
         "format": FORMAT,
         "as_of": as_of.isoformat(),
@@ -302,8 +289,8 @@ def build_document(
             },
             "breaches": _breaches(pari),
         },
-        "outcomes": outcomes_section(f, fund_ids, as_of),
-        "social_value": social_value_section(f, fund_ids, as_of),
+        "outcomes": outcomes,
+        "social_value": social_value,
         "claims": claims_section(f, fund_ids, as_of),
     }
 

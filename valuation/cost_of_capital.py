@@ -27,7 +27,8 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from .holdings import value_pool
+from .book import HoldingBook
+from .holdings import pool_value
 from .money import pence_to_decimal
 from .returns import IrrResult
 
@@ -37,6 +38,7 @@ __all__ = [
     "MissingTermError",
     "MissingYieldError",
     "cost_of_capital",
+    "cost_of_capital_in",
     "drawdown_benchmark",
     "project_tenors",
 ]
@@ -114,26 +116,37 @@ def cost_of_capital(
     into those projects to T) gives cost of financing as a share of them.
     Raises ``MissingYieldError`` or ``MissingTermError`` rather than guess.
     """
-    cutoff = pd.Timestamp(as_of)
-    scope = list(fund_ids)
-    project_ids = tuple(
-        sorted(
-            set(holdings.loc[holdings["holder_id"].isin(scope), "project_id"])
-            | set(project_flows.loc[project_flows["holder_id"].isin(scope), "project_id"])
-        )
+    book = HoldingBook(holdings, project_flows, marks, as_of)
+    return cost_of_capital_in(
+        book,
+        fund_ids,
+        fund_label,
+        projects,
+        outcome_contracts,
+        gilt_yields,
+        annual_benchmark,
+        outcome_payments_pence,
     )
-    pool = value_pool(
-        holdings, project_flows, marks, cutoff, label=fund_label, project_ids=project_ids
-    )
+
+
+def cost_of_capital_in(
+    book: HoldingBook,
+    fund_ids: Collection[str],
+    fund_label: str,
+    projects: pd.DataFrame,
+    outcome_contracts: pd.DataFrame,
+    gilt_yields: pd.DataFrame,
+    annual_benchmark: pd.DataFrame,
+    outcome_payments_pence: int | None = None,
+) -> CostOfCapital:
+    """``cost_of_capital`` at the book's as-of date over the holdings of ``book``."""
+    project_ids = tuple(sorted(book.projects_of(fund_ids)))
+    in_projects = book.select(project_ids=project_ids)
+    pool = pool_value(book, fund_label, in_projects)
     irr = IrrResult(pool.irr, pool.irr_note, pool.multiple_sign_changes)
     financing = pool.realised + pool.nav - pool.invested
 
-    drawdowns = project_flows.loc[
-        project_flows["project_id"].isin(project_ids)
-        & (project_flows["kind"] == "drawdown")
-        & (project_flows["date"] <= cutoff),
-        ["project_id", "date", "amount_pence"],
-    ]
+    drawdowns = book.drawdowns(in_projects)
     benchmark = drawdown_benchmark(drawdowns, projects, outcome_contracts, gilt_yields)
     real, nominal, missing_years = _green_book(drawdowns, annual_benchmark)
 
@@ -196,21 +209,19 @@ def project_tenors(
     projects: pd.DataFrame, outcome_contracts: pd.DataFrame, project_ids: Collection[str]
 ) -> dict[str, int]:
     """Gilt tenor (5 or 10 years) for each project by its term (module docstring)."""
-    wanted = projects.loc[projects["project_id"].isin(list(project_ids))].set_index("project_id")
+    ids = sorted(project_ids)
+    # Vectorised over the projects (a portfolio may have thousands): a project
+    # missing from ``projects`` reindexes to no dates, so it has no term either.
+    wanted = projects.loc[projects["project_id"].isin(ids)].set_index("project_id")
+    start = wanted["start_date"].reindex(ids)
     contract_end = outcome_contracts.groupby("project_id")["end_date"].max()
-    tenors: dict[str, int] = {}
-    for project_id in sorted(project_ids):
-        if project_id not in wanted.index:
-            raise MissingTermError(project_id)
-        start = wanted.at[project_id, "start_date"]
-        end = wanted.at[project_id, "end_date"]
-        if pd.isna(end):
-            end = contract_end.get(project_id, pd.NaT)
-        if pd.isna(start) or pd.isna(end):
-            raise MissingTermError(project_id)
-        term_years = (end - start).days / DAYS_PER_YEAR
-        tenors[project_id] = 5 if term_years < LONG_TERM_YEARS else 10
-    return tenors
+    end = wanted["end_date"].reindex(ids).fillna(contract_end.reindex(ids))
+    no_term = (start.isna() | end.isna()).to_numpy()
+    if no_term.any():
+        raise MissingTermError(ids[int(np.argmax(no_term))])
+    term_years = (end - start).dt.days.to_numpy() / DAYS_PER_YEAR
+    tenors = np.where(term_years < LONG_TERM_YEARS, 5, 10)
+    return dict(zip(ids, tenors.tolist(), strict=True))
 
 
 def _green_book(

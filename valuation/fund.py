@@ -26,11 +26,12 @@ from decimal import Decimal
 
 import pandas as pd
 
-from .holdings import holding_positions, value_pool
+from .book import HoldingBook
+from .holdings import pool_value
 from .money import pence_to_decimal
 from .returns import IrrResult, xirr
 
-__all__ = ["FundValue", "value_fund"]
+__all__ = ["FundValue", "value_fund", "value_fund_in"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,30 @@ def value_fund(
     fund (label ``"ALL"``). Definitions are in the module docstring.
     """
     scope = list(fund_ids)
-    cutoff = pd.Timestamp(as_of)
+    own = HoldingBook(
+        holdings.loc[holdings["holder_id"].isin(scope)],
+        project_flows.loc[project_flows["holder_id"].isin(scope)],
+        marks.loc[marks["holder_id"].isin(scope)],
+        as_of,
+    )
+    return value_fund_in(own, fund_ids, fund_label, commitments, investor_flows, fund_expenses)
+
+
+def value_fund_in(
+    book: HoldingBook,
+    fund_ids: Collection[str],
+    fund_label: str,
+    commitments: pd.DataFrame,
+    investor_flows: pd.DataFrame,
+    fund_expenses: pd.DataFrame,
+) -> FundValue:
+    """``value_fund`` at the book's as-of date, the fund's holdings taken from ``book``.
+
+    The book may hold every holding of the portfolio; the funds' own (holder_id
+    in ``fund_ids``) are picked out by code, so one book serves every scope.
+    """
+    scope = list(fund_ids)
+    cutoff = book.as_of
     # An undated commitment is a standing one: it counts at every date.
     committed = _dated_sum(commitments.fillna({"date": pd.Timestamp.min}), scope, cutoff)
     calls = _in_scope(investor_flows, scope, cutoff)
@@ -85,10 +109,8 @@ def value_fund(
     distributed = int(calls.loc[calls["kind"] == "distribution", "amount_pence"].sum())
     expenses = _dated_sum(fund_expenses, scope, cutoff)
 
-    own_holdings = holdings.loc[holdings["holder_id"].isin(scope)]
-    own_flows = project_flows.loc[project_flows["holder_id"].isin(scope)]
-    own_marks = marks.loc[marks["holder_id"].isin(scope)]
-    positions = holding_positions(own_holdings, own_flows, own_marks, cutoff)
+    mine = book.select(holder_ids=scope)
+    positions = book.positions.loc[mine]
     drawn = int(positions["invested_pence"].sum())
     received = int(positions["realised_pence"].sum())
     holdings_nav = int(positions["nav_pence"].sum())
@@ -99,7 +121,7 @@ def value_fund(
     unfunded = committed - paid_in
 
     net = _net_irr(calls, nav, cutoff)
-    gross = value_pool(own_holdings, own_flows, own_marks, cutoff, label=fund_label)
+    gross = pool_value(book, fund_label, mine)
     return FundValue(
         fund_id=fund_label,
         committed=pence_to_decimal(committed),

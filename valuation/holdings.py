@@ -27,17 +27,23 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from .book import HOLDING_KEYS, RECEIPT_KINDS, HoldingBook, Pools
 from .money import pence_to_decimal
-from .returns import NOTE_NO_FLOWS, IrrResult, xirr_grouped
+from .returns import NOTE_NO_FLOWS, IrrResult
 
 __all__ = [
     "HOLDING_KEYS",
     "RECEIPT_KINDS",
+    "HoldingBook",
     "HoldingValue",
     "PoolValue",
     "ProjectValue",
+    "group_values",
     "holding_cash_flows",
     "holding_positions",
+    "holding_values",
+    "pool_value",
+    "project_values",
     "restrict_holdings",
     "value_groups",
     "value_holdings",
@@ -45,8 +51,6 @@ __all__ = [
     "value_projects",
 ]
 
-HOLDING_KEYS = ("project_id", "holder_id", "tranche")
-RECEIPT_KINDS = ("repayment", "interest", "dividend")
 _NO_FLOWS = IrrResult(None, NOTE_NO_FLOWS, False)
 # invested, realised, nav, cost_outstanding, moic, irr, irr_note, multiple_sign_changes
 _Figures = tuple[Decimal, Decimal, Decimal, Decimal, float | None, float | None, str | None, bool]
@@ -113,53 +117,7 @@ def holding_positions(
     are those in ``holdings`` plus any that only flows or marks name, so no
     money is dropped for want of a holdings row.
     """
-    keys = list(HOLDING_KEYS)
-    cutoff = pd.Timestamp(as_of)
-    flows = project_flows.loc[
-        project_flows["date"] <= cutoff, [*keys, "date", "kind", "amount_pence"]
-    ]
-    dated_marks = marks.loc[marks["date"] <= cutoff, [*keys, "date", "fair_value_pence"]]
-
-    index = (
-        pd.concat([holdings[keys], flows[keys], dated_marks[keys]], ignore_index=True)
-        .drop_duplicates()
-        .sort_values(keys)
-    )
-    positions = index.set_index(keys)
-    commitments = holdings.groupby(keys)["commitment_pence"].sum()
-    positions["commitment_pence"] = commitments.reindex(positions.index, fill_value=0)
-
-    kind = flows["kind"]
-    amount = flows["amount_pence"].astype(np.int64)
-    per_kind = pd.DataFrame(
-        {
-            "invested_pence": amount.where(kind == "drawdown", 0),
-            "realised_pence": amount.where(kind.isin(RECEIPT_KINDS), 0),
-            "repaid_pence": amount.where(kind == "repayment", 0),
-            "written_off_pence": amount.where(kind == "write_off", 0),
-        }
-    )
-    sums = per_kind.groupby([flows[k] for k in keys]).sum()
-    for column in per_kind.columns:
-        positions[column] = sums[column].reindex(positions.index, fill_value=0).astype(np.int64)
-
-    latest = dated_marks.sort_values([*keys, "date"]).drop_duplicates(keys, keep="last")
-    latest = latest.rename(columns={"date": "mark_date"}).set_index(keys)
-    mark_value = latest["fair_value_pence"].reindex(positions.index, fill_value=0)
-
-    # Roll the mark forward with the cash that moved after it (strictly after:
-    # a mark is the value on its date, flows of that date included).
-    moved = flows.join(latest["mark_date"], on=keys)
-    after = moved["mark_date"].isna() | (moved["date"] > moved["mark_date"])
-    signed = amount.where(kind == "drawdown", 0) - amount.where(kind.isin(RECEIPT_KINDS), 0)
-    roll = signed[after].groupby([moved.loc[after, k] for k in keys]).sum()
-    rolled = mark_value.astype(np.int64) + roll.reindex(positions.index, fill_value=0)
-    positions["nav_pence"] = rolled.clip(lower=0).astype(np.int64)
-
-    positions["cost_outstanding_pence"] = (
-        positions["invested_pence"] - positions["repaid_pence"] - positions["written_off_pence"]
-    )
-    return positions.reset_index()
+    return HoldingBook(holdings, project_flows, marks, as_of).positions.copy()
 
 
 def holding_cash_flows(
@@ -194,11 +152,7 @@ def value_holdings(
     as_of: dt.date | pd.Timestamp,
 ) -> list[HoldingValue]:
     """Every holding at T, sorted by (project_id, holder_id, tranche)."""
-    groups = _value_by(holdings, project_flows, marks, as_of, HOLDING_KEYS)
-    return [
-        HoldingValue(str(key[0]), str(key[1]), str(key[2]), *figures)
-        for key, figures in groups.items()
-    ]
+    return holding_values(HoldingBook(holdings, project_flows, marks, as_of))
 
 
 def value_projects(
@@ -208,8 +162,7 @@ def value_projects(
     as_of: dt.date | pd.Timestamp,
 ) -> list[ProjectValue]:
     """Every project at T over all of its holdings together, sorted by project_id."""
-    groups = _value_by(holdings, project_flows, marks, as_of, ("project_id",))
-    return [ProjectValue(str(key[0]), *figures) for key, figures in groups.items()]
+    return project_values(HoldingBook(holdings, project_flows, marks, as_of))
 
 
 def value_groups(
@@ -223,10 +176,7 @@ def value_groups(
 
     Each pool's label is its key values joined by "/" (``"PROJ/A"``).
     """
-    groups = _value_by(holdings, project_flows, marks, as_of, tuple(by))
-    return {
-        key: PoolValue("/".join(str(k) for k in key), *figures) for key, figures in groups.items()
-    }
+    return group_values(HoldingBook(holdings, project_flows, marks, as_of), by)
 
 
 def value_pool(
@@ -247,10 +197,7 @@ def value_pool(
     holdings = restrict_holdings(holdings, holder_ids, project_ids)
     project_flows = restrict_holdings(project_flows, holder_ids, project_ids)
     marks = restrict_holdings(marks, holder_ids, project_ids)
-    frame = holding_positions(holdings, project_flows, marks, as_of).assign(_pool=label)
-    cash = holding_cash_flows(project_flows, frame, as_of).assign(_pool=label)
-    figures = _figures(frame, cash, ("_pool",))
-    return PoolValue(label, *figures.get((label,), _empty_figures()))
+    return pool_value(HoldingBook(holdings, project_flows, marks, as_of), label)
 
 
 def restrict_holdings(
@@ -267,39 +214,78 @@ def restrict_holdings(
     return frame.loc[keep]
 
 
-def _value_by(
-    holdings: pd.DataFrame,
-    project_flows: pd.DataFrame,
-    marks: pd.DataFrame,
-    as_of: dt.date | pd.Timestamp,
-    by: tuple[str, ...],
-) -> dict[tuple[Hashable, ...], _Figures]:
-    positions = holding_positions(holdings, project_flows, marks, as_of)
-    cash = holding_cash_flows(project_flows, positions, as_of)
-    return _figures(positions, cash, by)
+# --- the same figures from a HoldingBook built once per run ---------------------------
 
 
-def _figures(
-    positions: pd.DataFrame, cash: pd.DataFrame, by: tuple[str, ...]
+def holding_values(book: HoldingBook, mask: np.ndarray | None = None) -> list[HoldingValue]:
+    """Every (masked) holding of ``book``, sorted by (project_id, holder_id, tranche)."""
+    chosen = np.arange(book.size) if mask is None else np.flatnonzero(mask)
+    pool_of = np.full(book.size, -1, dtype=np.int64)
+    pool_of[chosen] = np.arange(len(chosen))
+    own = book.holding_irrs()
+    irrs = [own[c] for c in chosen.tolist()]
+    positions = book.positions
+    keys = zip(*(positions[k].to_numpy()[chosen].tolist() for k in HOLDING_KEYS), strict=True)
+    figures = _figures((pool_of, len(chosen)), book, irrs)
+    return [
+        HoldingValue(str(p), str(h), str(t), *f) for (p, h, t), f in zip(keys, figures, strict=True)
+    ]
+
+
+def project_values(book: HoldingBook, mask: np.ndarray | None = None) -> list[ProjectValue]:
+    """Every project of the (masked) holdings of ``book``, pooled, sorted by project_id."""
+    return [
+        ProjectValue(str(key[0]), *figures)
+        for key, figures in _grouped(book, ("project_id",), mask).items()
+    ]
+
+
+def group_values(
+    book: HoldingBook, by: Sequence[str], mask: np.ndarray | None = None
+) -> dict[tuple[Hashable, ...], PoolValue]:
+    """``value_groups`` over the (masked) holdings of ``book``."""
+    return {
+        key: PoolValue("/".join(str(k) for k in key), *figures)
+        for key, figures in _grouped(book, tuple(by), mask).items()
+    }
+
+
+def pool_value(book: HoldingBook, label: str, mask: np.ndarray | None = None) -> PoolValue:
+    """The (masked) holdings of ``book`` as one pool, named ``label``."""
+    inside = np.ones(book.size, dtype=bool) if mask is None else mask
+    if not inside.any():
+        return PoolValue(label, *_empty_figures())
+    pools = (np.where(inside, 0, -1), 1)
+    return PoolValue(label, *_figures(pools, book, book.irrs(pools)[0])[0])
+
+
+def _grouped(
+    book: HoldingBook, by: tuple[str, ...], mask: np.ndarray | None
 ) -> dict[tuple[Hashable, ...], _Figures]:
-    """Sum positions by ``by`` and attach the pooled XIRR; keys sorted ascending."""
-    money = ["invested_pence", "realised_pence", "nav_pence", "cost_outstanding_pence"]
-    totals = positions.groupby(list(by), sort=True)[money].sum()
-    irrs = xirr_grouped(cash, by, "date", "amount_pence") if len(cash) else {}
-    result: dict[tuple[Hashable, ...], _Figures] = {}
-    for row in totals.itertuples(index=True, name=None):
-        key = row[0] if isinstance(row[0], tuple) else (row[0],)
-        invested, realised, nav, cost_outstanding = (int(v) for v in row[1:])
-        irr = irrs.get(key, _NO_FLOWS)
-        result[key] = (
-            pence_to_decimal(invested),
-            pence_to_decimal(realised),
-            pence_to_decimal(nav),
-            pence_to_decimal(cost_outstanding),
-            (realised + nav) / invested if invested else None,
-            irr.rate,
-            irr.note,
-            irr.multiple_sign_changes,
+    pools, keys = book.pools_by(by, mask)
+    figures = _figures(pools, book, book.irrs(pools)[0])
+    return dict(zip(keys, figures, strict=True))
+
+
+def _figures(pools: Pools, book: HoldingBook, irrs: Sequence[IrrResult]) -> list[_Figures]:
+    """Each pool's money summed over its holdings, with its pooled XIRR."""
+    result: list[_Figures] = []
+    # tolist() gives Python ints, so pounds are built directly (as pence_to_decimal
+    # does, without its type check: tens of thousands of values per run).
+    for (invested, realised, nav, cost_outstanding), irr in zip(
+        book.totals(pools).tolist(), irrs, strict=True
+    ):
+        result.append(
+            (
+                Decimal(invested).scaleb(-2),
+                Decimal(realised).scaleb(-2),
+                Decimal(nav).scaleb(-2),
+                Decimal(cost_outstanding).scaleb(-2),
+                (realised + nav) / invested if invested else None,
+                irr.rate,
+                irr.note,
+                irr.multiple_sign_changes,
+            )
         )
     return result
 

@@ -27,8 +27,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .book import HOLDING_KEYS, HoldingBook
 from .capital_accounts import CapitalAccount, account_flows
-from .holdings import HOLDING_KEYS, holding_cash_flows, holding_positions
 from .money import decimal_to_pence, pence_to_decimal, round_half_up
 from .returns import NOTE_NO_FLOWS, IrrResult, xirr_grouped
 
@@ -39,6 +39,7 @@ __all__ = [
     "PariPassuResult",
     "check_share_classes",
     "check_tranches",
+    "check_tranches_in",
 ]
 
 MONEY_TOLERANCE_PENCE = 100  # £1
@@ -142,12 +143,22 @@ def check_tranches(
     as_of: dt.date | pd.Timestamp,
 ) -> PariPassuResult:
     """Check every tranche of every project: drawdowns, receipts, NAV and IRR."""
-    cutoff = pd.Timestamp(as_of)
-    positions = holding_positions(holdings, project_flows, marks, cutoff)
-    cash = holding_cash_flows(project_flows, positions, cutoff)
-    own = _pooled_irrs([cash], list(HOLDING_KEYS))
-    pooled = _pooled_irrs([cash], ["project_id", "tranche"])
+    return check_tranches_in(HoldingBook(holdings, project_flows, marks, as_of))
 
+
+def check_tranches_in(book: HoldingBook, mask: np.ndarray | None = None) -> PariPassuResult:
+    """``check_tranches`` over the (masked) holdings of ``book``, at its as-of date.
+
+    Each holding's own IRR is the book's (solved once per run); each tranche's
+    pooled IRR pools the holdings by code.
+    """
+    chosen = np.arange(book.size) if mask is None else np.flatnonzero(mask)
+    positions = book.positions.iloc[chosen]
+    holding_irrs = book.holding_irrs()
+    keys = zip(*(positions[k].tolist() for k in HOLDING_KEYS), strict=True)
+    own = {key: holding_irrs[c] for key, c in zip(keys, chosen.tolist(), strict=True)}
+    pools, tranches = book.pools_by(("project_id", "tranche"), mask)
+    pooled = dict(zip(tranches, book.irrs(pools)[0], strict=True))
     return PariPassuResult.of(_tranche_breaches(positions, own, pooled))
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "periodic_npv",
     "xirr",
     "xirr_grouped",
+    "xirr_netted",
 ]
 
 NOTE_NO_FLOWS = "no flows"
@@ -114,11 +115,48 @@ def xirr_grouped(
     changes = np.flatnonzero((np.diff(key_codes, axis=1) != 0).any(axis=0)) + 1
     bounds = np.concatenate([[0], changes, [len(netted)]])
     day_values = index.get_level_values(-1).to_numpy(dtype=np.int64)
-    results = _solve_batch(day_values, netted.to_numpy(dtype=np.float64), bounds)
+    results = xirr_netted(day_values, netted.to_numpy(dtype=np.float64), bounds)
     group_keys = index[bounds[:-1]].droplevel(-1)
     if len(key_cols) == 1:
         return {(k,): r for k, r in zip(group_keys, results, strict=True)}
     return {tuple(k): r for k, r in zip(group_keys, results, strict=True)}
+
+
+def xirr_netted(
+    days: np.ndarray,
+    netted: np.ndarray,
+    bounds: np.ndarray,
+    memo: dict[bytes, IrrResult] | None = None,
+) -> list[IrrResult]:
+    """XIRR of each series ``days[bounds[i]:bounds[i + 1]]`` (int day numbers, sorted,
+    one row per date) with its ``netted`` amounts (float64).
+
+    The result depends on nothing but the series, so a series identical to one
+    already solved (co-investors side by side, a project with one tranche) takes
+    that one's result instead of being solved again. ``memo`` (series → result)
+    carries this across calls, e.g. for every pool of one run.
+    """
+    known = {} if memo is None else memo
+    count = len(bounds) - 1
+    keys: list[bytes] = []
+    todo: dict[bytes, int] = {}
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        series = days[lo:hi].tobytes() + netted[lo:hi].tobytes()
+        keys.append(series)
+        if series not in known and series not in todo:
+            todo[series] = len(keys) - 1
+    if todo:
+        unique = np.fromiter(todo.values(), dtype=np.int64, count=len(todo))
+        if len(unique) == count:
+            solved = _solve_batch(days, netted, bounds)
+        else:
+            sizes = np.diff(bounds)[unique]
+            ends = np.cumsum(sizes)
+            rows = np.arange(int(ends[-1]) if len(ends) else 0)
+            rows += np.repeat(bounds[unique] - (ends - sizes), sizes)
+            solved = _solve_batch(days[rows], netted[rows], np.r_[0, ends])
+        known.update(zip(todo, solved, strict=True))
+    return [known[k] for k in keys]
 
 
 def periodic_irr(values: Sequence[float]) -> float | None:

@@ -1,6 +1,7 @@
 """Alembic environment: passu passes its own connection (see database.upgrade)."""
 
 from alembic import context
+
 from passu.portfolio.models import Base
 
 config = context.config

@@ -61,7 +61,7 @@ CASES: dict[str, tuple[Callable[[Tables], None], str]] = {
     "non-numeric amount": (
         _set("commitments", 2, "amount", "£1,200,000"),
         "error: commitments.csv, row 3, column amount: expected an amount in pounds such as "
-        "1250000.50 (no £ or commas), found '£1,200,000'",
+        "1250000.50 (no £ or commas, under £1 trillion), found '£1,200,000'",
     ),
     "three-decimal money": (
         _set("holdings", 0, "commitment", "150000.005"),

@@ -1,0 +1,86 @@
+"""Loading frames fast gives the same frames, and the run's fingerprint the same hash.
+
+``load_table`` reads the flows ledger on SQLite grouped per holding; the frame must be
+the plain SELECT's, row for row, or fall back to it when the data do not fit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from passu.portfolio import frames as frames_module
+from passu.portfolio.fingerprint import _row_hashes
+from passu.portfolio.frames import load_table
+from passu.portfolio.importer import import_portfolio
+from passu.portfolio.reference import unit_cost_codes
+from passu.portfolio.tables import BY_NAME
+
+from .builders import a_generated_portfolio, write_csvs
+
+FLOWS = BY_NAME["project_flows"]
+
+
+def both_ways(engine: Engine, as_of: dt.date | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with engine.connect() as conn:
+        fast = load_table(conn, FLOWS, as_of)
+    saved = frames_module.GROUPED_ON_SQLITE
+    frames_module.GROUPED_ON_SQLITE = frozenset()
+    try:
+        with engine.connect() as conn:
+            plain = load_table(conn, FLOWS, as_of)
+    finally:
+        frames_module.GROUPED_ON_SQLITE = saved
+    return fast, plain
+
+
+@pytest.fixture
+def loaded(engine: Engine, tmp_path: Path) -> Engine:
+    folder = write_csvs(tmp_path / "in", a_generated_portfolio(seed=7, projects=12))
+    import_portfolio(engine, folder, user="t", library_codes=unit_cost_codes())
+    return engine
+
+
+@pytest.mark.parametrize("as_of", [None, dt.date(2020, 5, 15), dt.date(2000, 1, 1)])
+def test_grouped_read_is_the_plain_select(loaded: Engine, as_of: dt.date | None) -> None:
+    fast, plain = both_ways(loaded, as_of)
+    pd.testing.assert_frame_equal(fast, plain, check_exact=True)
+
+
+def test_data_that_do_not_fit_fall_back_to_the_plain_select(loaded: Engine) -> None:
+    if loaded.dialect.name != "sqlite":
+        pytest.skip("the grouped read is SQLite's")
+    with loaded.begin() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        conn.exec_driver_sql(
+            "INSERT INTO project_flows (project_id, holder_id, tranche, date, kind, amount) "
+            "VALUES ('P1', 'F1', 'A', '2020-01-01', 'fee', 100)"
+        )
+    with loaded.connect() as conn:
+        assert frames_module._load_grouped(conn, FLOWS, None) is None
+    fast, plain = both_ways(loaded, None)
+    assert "fee" in set(plain["kind"])
+    pd.testing.assert_frame_equal(fast, plain, check_exact=True)
+
+
+def test_row_hashes_are_pandas_hashes_of_the_text() -> None:
+    frame = pd.DataFrame(
+        {
+            "id": pd.Series(["x", None, "x", "y"], dtype=object),
+            "date": pd.to_datetime(["2020-01-01", None, "2020-01-01", "2021-02-03"]),
+            "pence": np.array([1, 2, 1, -3], dtype=np.int64),
+            "count": pd.array([1, None, 3, 1], dtype="Int64"),
+            "rate": [0.0, -0.0, np.nan, 0.5],
+            "flag": [True, False, True, True],
+            # equal as values, not as text: hashed row by row
+            "fraction": pd.Series([Decimal("0.10"), None, Decimal("0.1"), 1], dtype=object),
+        }
+    )
+    expected = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()
+    np.testing.assert_array_equal(_row_hashes(frame), expected)
