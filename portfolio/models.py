@@ -384,4 +384,6 @@ class GiltYield(Base):
     tenor_years: Mapped[int] = mapped_column(Integer)
     yield_: Mapped[Decimal] = mapped_column("yield", ExactDecimal)
     source: Mapped[str] = mapped_column(Text)
+
+
 from . import market_models  # noqa: E402,F401  (registers the market tables on Base.metadata)
