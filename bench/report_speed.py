@@ -1,0 +1,290 @@
+"""How fast is `passu report committee`? Synthetic portfolios of 40 and 200 projects.
+
+For each size the script writes a portfolio in the interchange format (one
+fund with five investors; every project held by the fund and one direct
+co-investor, with quarterly drawdowns, interest and repayments, yearly marks,
+one outcome contract with two payers and two priced outcomes, quarterly
+outcomes and payments), imports it, values and saves the run
+(``value_and_save``), then times the committee pack: building its content
+(including the recomputed year-end history) and rendering the PDF.
+
+Usage: python bench/report_speed.py [--sizes 40,200] [--keep DIR]
+Prints a Markdown table; targets: under 10 s for 40 projects, 45 s for 200.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from passu.portfolio.database import make_engine, upgrade
+from passu.portfolio.importer import import_portfolio
+from passu.portfolio.valuation_run import value_and_save
+from passu.reports.committee import build_committee_pack, render_committee_pack
+
+AS_OF = dt.date(2024, 12, 31)
+FIRST_YEAR = 2015
+TARGETS = {40: 10.0, 200: 45.0}
+AREAS = ("youth homelessness", "family therapy", "care leavers", "social prescribing",
+         "school-based support")  # fmt: skip
+INVESTORS = {"GOV": ("Government department", "government", 0.12),
+             "FDN1": ("First foundation", "foundation", 0.2),
+             "FDN2": ("Second foundation", "foundation", 0.2),
+             "BANK": ("Social bank", "bank", 0.28),
+             "SIF": ("Social investment fund", "social_investor", 0.2)}  # fmt: skip
+
+
+def _quarter_ends(first: dt.date, count: int) -> list[dt.date]:
+    ends = []
+    year, quarter = first.year, (first.month - 1) // 3 + 1
+    for _ in range(count):
+        month = quarter * 3
+        next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
+        ends.append(next_month - dt.timedelta(days=1))
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return ends
+
+
+def _write(folder: Path, name: str, header: list[str], rows: Iterable[list[object]]) -> None:
+    with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle, lineterminator="\n")
+        out.writerow(header)
+        out.writerows(rows)
+
+
+def write_portfolio(folder: Path, projects: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = [f"P{p:03d}" for p in range(projects)]
+    starts = [dt.date(FIRST_YEAR + p % 5, 1 + 3 * (p % 4), 1) for p in range(projects)]
+    draw = 50_000  # pounds per quarterly drawdown, 8 of them per holding
+    _write(
+        folder,
+        "funds",
+        ["fund_id", "name", "currency", "vintage", "manager"],
+        [["F1", "Bench Outcomes Fund", "GBP", FIRST_YEAR, "Bench Managers LLP"]],
+    )
+    _write(
+        folder,
+        "investors",
+        ["investor_id", "name", "kind"],
+        [["F1", "Bench Outcomes Fund", "fund"]]
+        + [[i, n, k] for i, (n, k, _s) in INVESTORS.items()]
+        + [[f"CO{p:03d}", f"Co-investor {p}", "social_investor"] for p in range(projects)],
+    )
+    total = projects * 8 * draw
+    _write(
+        folder,
+        "commitments",
+        ["fund_id", "investor_id", "share_class", "amount", "date"],
+        [
+            ["F1", i, "A", f"{total * 1.2 * s:.2f}", f"{FIRST_YEAR}-01-01"]
+            for i, (_n, _k, s) in INVESTORS.items()
+        ],
+    )
+    years = range(FIRST_YEAR, AS_OF.year + 1)
+    flows = []
+    for i, (_n, _k, share) in INVESTORS.items():
+        for year in years:
+            calls = total / 5 if year < FIRST_YEAR + 5 else 0
+            if calls:
+                flows.append(["F1", i, f"{year}-03-31", "call", f"{calls * share:.2f}"])
+            if year >= FIRST_YEAR + 3:
+                flows.append(
+                    ["F1", i, f"{year}-09-30", "distribution", f"{total * 0.15 * share:.2f}"]
+                )
+    _write(folder, "investor_flows", ["fund_id", "investor_id", "date", "kind", "amount"], flows)
+    _write(
+        folder,
+        "projects",
+        [
+            "project_id",
+            "name",
+            "policy_area",
+            "region",
+            "coordinator",
+            "start_date",
+            "end_date",
+            "status",
+        ],
+        [
+            [
+                pid,
+                f"Synthetic outcomes partnership {pid}",
+                AREAS[p % len(AREAS)],
+                f"Region {p % 9}",
+                "Bench Coordinator",
+                starts[p],
+                starts[p].replace(year=starts[p].year + 6),
+                "active",
+            ]
+            for p, pid in enumerate(ids)
+        ],
+    )
+    _write(
+        folder,
+        "delivery_partners",
+        ["project_id", "organisation"],
+        [[pid, f"Partner {p % 30}"] for p, pid in enumerate(ids)],
+    )
+    holders = [("F1",), ("CO",)]
+    _write(
+        folder,
+        "holdings",
+        ["project_id", "holder_id", "tranche", "instrument", "commitment"],
+        [
+            [pid, h[0] if h[0] == "F1" else f"CO{p:03d}", "A", "loan", f"{8 * draw:.2f}"]
+            for p, pid in enumerate(ids)
+            for h in holders
+        ],
+    )
+    project_flows, marks, outcomes, payments = [], [], [], []
+    for p, pid in enumerate(ids):
+        quarters = [q for q in _quarter_ends(starts[p], 24) if q <= AS_OF]
+        for holder in ("F1", f"CO{p:03d}"):
+            for n, quarter in enumerate(quarters):
+                if n < 8:
+                    project_flows.append([pid, holder, "A", quarter, "drawdown", f"{draw:.2f}"])
+                else:
+                    project_flows.append([pid, holder, "A", quarter, "interest", "3000.00"])
+                    project_flows.append([pid, holder, "A", quarter, "repayment", "20000.00"])
+                if quarter.month == 12:
+                    value = max(0, 8 * draw - 20000 * max(0, n - 7)) * 1.05
+                    marks.append(
+                        [
+                            pid,
+                            holder,
+                            "A",
+                            quarter,
+                            f"{value:.2f}",
+                            "dcf_expected_outcomes",
+                            "Synthetic mark",
+                        ]
+                    )
+        for n, quarter in enumerate(quarters):
+            for m in (1, 2):
+                achieved = 20 + (p * 7 + n * 3 + m) % 15
+                outcomes.append([f"{pid}-M{m}", quarter, 25, achieved])
+            payments.append([f"{pid}-C", f"Council {p % 40}", quarter, "45000.00", ""])
+            payments.append([f"{pid}-C", "Central outcomes fund", quarter, "30000.00", ""])
+    _write(
+        folder,
+        "project_flows",
+        ["project_id", "holder_id", "tranche", "date", "kind", "amount"],
+        project_flows,
+    )
+    _write(
+        folder,
+        "marks",
+        ["project_id", "holder_id", "tranche", "date", "fair_value", "method", "note"],
+        marks,
+    )
+    _write(
+        folder,
+        "outcome_contracts",
+        ["contract_id", "project_id", "name", "start_date", "end_date", "cap"],
+        [
+            [
+                f"{pid}-C",
+                pid,
+                "Outcomes contract",
+                starts[p],
+                starts[p].replace(year=starts[p].year + 6),
+                "3000000.00",
+            ]
+            for p, pid in enumerate(ids)
+        ],
+    )
+    _write(
+        folder,
+        "contract_payers",
+        ["contract_id", "payer", "payer_kind", "share"],
+        [
+            row
+            for p, pid in enumerate(ids)
+            for row in (
+                [f"{pid}-C", f"Council {p % 40}", "local_government", "0.6"],
+                [f"{pid}-C", "Central outcomes fund", "central_government", "0.4"],
+            )
+        ],
+    )
+    _write(
+        folder,
+        "outcome_metrics",
+        ["metric_id", "contract_id", "name", "price", "unit_value_code"],
+        [[f"{pid}-M{m}", f"{pid}-C", f"Outcome {m}", "1500.00", ""] for pid in ids for m in (1, 2)],
+    )
+    _write(folder, "outcomes", ["metric_id", "period_end", "forecast", "achieved"], outcomes)
+    _write(
+        folder,
+        "outcome_payments",
+        ["contract_id", "payer", "date", "amount", "metric_id"],
+        payments,
+    )
+
+
+def run(projects: int, work: Path) -> dict[str, float]:
+    folder = work / f"portfolio-{projects}"
+    write_portfolio(folder, projects)
+    database = work / f"bench-{projects}.db"
+    database.unlink(missing_ok=True)  # --keep DIR may hold a previous run's database
+    engine = make_engine(f"sqlite:///{database}")
+    upgrade(engine)
+    started = time.perf_counter()
+    import_portfolio(engine, folder, user="bench")
+    value_and_save(engine, AS_OF, None, save=True, replace=False, user="bench")
+    prepared = time.perf_counter() - started
+    started, cpu = time.perf_counter(), time.process_time()
+    pack = build_committee_pack(engine, AS_OF)
+    built = time.perf_counter() - started
+    started = time.perf_counter()
+    render_committee_pack(pack, work / f"committee-{projects}.pdf")
+    rendered = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    engine.dispose()
+    return {
+        "prepare": prepared,
+        "build": built,
+        "render": rendered,
+        "pack": built + rendered,
+        "cpu": cpu,  # this process's CPU time: what the pack costs on a machine of its own
+        "pages": len(PdfReader(work / f"committee-{projects}.pdf").pages),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="40,200", help="Project counts (default 40,200).")
+    parser.add_argument("--keep", type=Path, help="Keep the portfolios and PDFs in this folder.")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory() as scratch:
+        work = args.keep or Path(scratch)
+        work.mkdir(parents=True, exist_ok=True)
+        results = {n: run(n, work) for n in sizes}
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"committee pack, as of {AS_OF} (load average {load:.1f} on {os.cpu_count()} CPUs)\n")
+    print(
+        "| projects | pages | import + value --save | build (incl. history) | render PDF "
+        "| pack, wall | pack, CPU | target | |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for n, r in results.items():
+        target = TARGETS.get(n)
+        verdict = "" if target is None else ("ok" if r["pack"] < target else "over")
+        print(
+            f"| {n} | {r['pages']} | {r['prepare']:.1f} s | {r['build']:.1f} s "
+            f"| {r['render']:.1f} s | {r['pack']:.1f} s | {r['cpu']:.1f} s "
+            f"| {'' if target is None else f'< {target:.0f} s'} | {verdict} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

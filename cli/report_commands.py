@@ -1,0 +1,92 @@
+"""passu report: the committee pack and investor statements, as PDF, from stored runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from .context import Settings, pass_settings
+from .options import as_of_option
+
+_OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
+
+
+@click.group("report")
+def report() -> None:
+    """PDF reports rendered from a saved valuation run (`passu value --save`)."""
+
+
+@report.command("committee")
+@as_of_option()
+@click.option("--fund", "fund_id", metavar="ID", help="One fund (default: every fund together).")
+@click.option(
+    "-o",
+    "--output",
+    type=_OUTPUT,
+    help="Where to write the PDF (default: committee-<scope>-<as-of>.pdf here).",
+)
+@pass_settings
+def committee(settings: Settings, as_of: dt.date, fund_id: str | None, output: Path | None) -> None:
+    """The investment committee's pack (A4 PDF) from the run saved for the as-of date.
+
+    Cover, headline figures, forecast against actual, charts, the portfolio,
+    the NAV bridge, co-investors and the pari passu check, the market view
+    when INDIGO data are loaded, one page per project, methods and sources.
+
+    \b
+    Example:
+      passu value --as-of 2026-10-31 --save
+      passu report committee --as-of 2026-10-31 -o pack.pdf
+    """
+    from passu.reports.committee import committee_pack  # WeasyPrint loads only when used
+
+    path = output or Path(f"committee-{fund_id or 'ALL'}-{as_of.isoformat()}.pdf")
+    settings.say(f"rendering the committee pack for {as_of} (recomputing year-end history)")
+    click.echo(committee_pack(settings.engine, as_of, path, fund_id))
+
+
+@report.command("shareholder")
+@click.option("--investor", "investor_id", required=True, metavar="ID", help="The shareholder.")
+@as_of_option()
+@click.option("-o", "--output", type=_OUTPUT, help="Where to write the PDF.")
+@pass_settings
+def shareholder(settings: Settings, investor_id: str, as_of: dt.date, output: Path | None) -> None:
+    """A government shareholder's pari passu statement (PDF).
+
+    Its capital account in each fund, its IRR and multiples beside its share
+    class's and the fund's, and the pari passu check over its class. No other
+    investor is named; class totals only for classes of three or more.
+
+    \b
+    Example:
+      passu report shareholder --investor DCMS --as-of 2026-10-31
+    """
+    from passu.reports.statements import default_statement_path, write_statement
+
+    path = output or default_statement_path("shareholder", investor_id, as_of)
+    click.echo(write_statement(settings.engine, investor_id, as_of, path, "shareholder"))
+
+
+@report.command("capital-account")
+@click.option("--investor", "investor_id", required=True, metavar="ID", help="The investor.")
+@as_of_option()
+@click.option("-o", "--output", type=_OUTPUT, help="Where to write the PDF.")
+@pass_settings
+def capital_account(
+    settings: Settings, investor_id: str, as_of: dt.date, output: Path | None
+) -> None:
+    """Any investor's capital account statement, with its own calls and distributions (PDF).
+
+    \b
+    Example:
+      passu report capital-account --investor CWSI --as-of 2026-10-31 -o cwsi.pdf
+    """
+    from passu.reports.statements import default_statement_path, write_statement
+
+    path = output or default_statement_path("capital-account", investor_id, as_of)
+    click.echo(write_statement(settings.engine, investor_id, as_of, path, "capital-account"))
+
+
+COMMANDS = (report,)

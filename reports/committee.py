@@ -1,0 +1,199 @@
+"""``passu report committee``: the investment committee's pack, from a stored run.
+
+The pack is rendered from the run saved for (as-of, scope), never from a fresh
+valuation, so the committee reads exactly the figures that were saved (and
+approved). What the run document does not hold (who pays for each project's
+outcomes, the investors' cash over time, the year-end history) is read from
+the portfolio as of the same date and says where it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from passu.portfolio.outcomes_report import scope_projects
+from passu.portfolio.register import ILLUSTRATIVE, fund_scope, load_all
+from passu.portfolio.runs import StoredRun, get_run
+from passu.portfolio.valuation_run import build_document, load_inputs
+
+from . import committee_charts, headline, portfolio_tables
+from .bridge import BridgeView, nav_bridge_view
+from .formatting import long_date
+from .history import ValueAt, cumulative_cash, first_call, fund_history, year_ends
+from .market import MarketView, market_view
+from .methods import DEFINITIONS, SOURCES
+from .model import Chart, Cover, Figure, FigureGroup, Section, Table
+from .project_facts import project_facts
+from .project_pages import ProjectPage, project_page
+from .render import SafeFetcher, render_html, write_pdf
+
+
+@dataclass(frozen=True)
+class CommitteePack:
+    cover: Cover
+    contents: tuple[Section, ...]
+    footer: str
+    illustrative: str | None
+    headline: tuple[FigureGroup, ...]
+    funds: Table | None
+    forecast: Table
+    charts: tuple[Chart, ...]
+    portfolio: Table
+    bridge: BridgeView
+    share_classes: Table
+    investors: Table
+    holders: Table
+    pari_passu: str
+    breaches: Table
+    market: MarketView | None
+    projects: tuple[ProjectPage, ...]
+    definitions: tuple[Figure, ...]
+    sources: tuple[Figure, ...]
+
+
+def year_end_valuer(engine: Engine, as_of: dt.date, fund_id: str | None) -> ValueAt:
+    """``value_document`` at past dates, the tables read once (as of the run's date).
+
+    ``value_document(engine, day)`` loads every table as of ``day`` and builds the
+    document; every figure in it is cut off at ``day`` again, so loading the rows up
+    to the run's date once and building each year-end from them gives the same
+    figures (a test holds it to that) without reading the database a dozen times.
+    """
+    inputs = load_inputs(engine, as_of)
+    return lambda day: build_document(inputs, day, fund_id)
+
+
+def _cover(run: StoredRun, fund_names: dict[str, str], scope_ids: tuple[str, ...]) -> Cover:
+    info, document = run.info, run.document
+    funds = "; ".join(f"{fund_names.get(f, f)} ({f})" for f in scope_ids)
+    approved = (
+        f"approved by {info.approved_by} on {long_date(info.approved_at.date())}"
+        if info.approved_at is not None and info.approved_by
+        else "draft: not yet approved"
+    )
+    return Cover(
+        title="Investment committee pack",
+        subtitle=funds,
+        as_of=long_date(document["as_of"]),
+        scope="All funds together" if info.scope == "ALL" else f"Fund {info.scope}",
+        facts=(
+            Figure("Valuation run", f"run {info.run_id}, {approved}"),
+            Figure("Data fingerprint (SHA-256 of every input table)", document["fingerprint"]),
+            Figure("Saved", f"by {info.created_by} on {long_date(info.created_at.date())}"),
+        ),
+        notices=("CONFIDENTIAL: for the investors' committee only.",),
+    )
+
+
+def build_committee_pack(
+    engine: Engine,
+    as_of: dt.date,
+    fund_id: str | None = None,
+    *,
+    value_at: ValueAt | None = None,
+) -> CommitteePack:
+    """The pack's content, every figure formatted; ``value_at`` recomputes past year-ends."""
+    scope = fund_id or "ALL"
+    run = get_run(engine, as_of, scope)
+    document = run.document
+    frames = load_all(engine, as_of)
+    _label, fund_ids = fund_scope(frames, fund_id)
+    fund_names = dict(zip(frames.funds["fund_id"], frames.funds["name"], strict=True))
+    names = dict(zip(frames.investors["investor_id"], frames.investors["name"], strict=True))
+    project_ids = [p["project_id"] for p in document["projects"]]
+    if not project_ids:  # a fund that holds nothing yet still has a scope to show
+        project_ids = list(scope_projects(frames, fund_ids))
+    facts = project_facts(frames, project_ids, as_of)
+
+    value_at = value_at or year_end_valuer(engine, as_of, fund_id)
+    start = first_call(frames, fund_ids)
+    history = fund_history(value_at, year_ends(start, as_of) if start else (), document)
+    charts = tuple(
+        c
+        for c in (
+            committee_charts.j_curve(cumulative_cash(frames, fund_ids), history),
+            committee_charts.rates_over_time(history),
+            committee_charts.social_value_by_area(document),
+            committee_charts.outcomes_by_project(document, facts),
+        )
+        if c is not None
+    )
+    holdings_by_project: dict[str, list[dict[str, Any]]] = {}
+    for h in document["holdings"]:
+        holdings_by_project.setdefault(h["project_id"], []).append(h)
+    pages = tuple(
+        project_page(
+            i, p, holdings_by_project.get(p["project_id"], []), facts[p["project_id"]], names
+        )
+        for i, p in enumerate(document["projects"], start=1)
+        if p["project_id"] in facts
+    )
+    market = market_view(engine, document)
+    scope_label = "All funds" if scope == "ALL" else fund_names.get(scope, scope)
+    sections = [
+        Section("headline", "Headline figures"),
+        Section("forecast", "Forecast against actual"),
+        Section("charts", "The fund in charts"),
+        Section("portfolio", "Portfolio"),
+        Section("bridge", "NAV bridge"),
+        Section("pari-passu", "Co-investors and pari passu"),
+    ]
+    if market is not None:
+        sections.append(Section("market", "The fund against the market"))
+    sections += [Section(p.anchor, p.title) for p in pages]
+    sections.append(Section("methods", "Methods and sources"))
+    return CommitteePack(
+        cover=_cover(run, fund_names, fund_ids),
+        contents=tuple(sections),
+        footer=f"passu · {scope_label} · as of {long_date(as_of)} · run {run.info.run_id} · "
+        "CONFIDENTIAL",
+        illustrative=ILLUSTRATIVE if document.get("illustrative") else None,
+        headline=headline.headline_groups(document),
+        funds=headline.funds_table(document, fund_names),
+        forecast=headline.forecast_table(document),
+        charts=charts,
+        portfolio=portfolio_tables.portfolio_table(document, facts, scope_label),
+        bridge=nav_bridge_view(engine, run),
+        share_classes=portfolio_tables.share_classes_table(document),
+        investors=portfolio_tables.investors_table(document),
+        holders=portfolio_tables.holders_table(document, facts, names),
+        pari_passu=portfolio_tables.pari_passu_summary(document),
+        breaches=portfolio_tables.breaches_table(document, names),
+        market=market,
+        projects=pages,
+        definitions=DEFINITIONS,
+        sources=SOURCES,
+    )
+
+
+def render_committee_pack(
+    pack: CommitteePack, path: Path, *, fetcher: SafeFetcher | None = None
+) -> SafeFetcher:
+    fetcher = fetcher or SafeFetcher()
+    # Charts go in as data: URIs the fetcher knows it wrote: WeasyPrint draws them with its
+    # SVG renderer instead of styling thousands of path elements as HTML.
+    html = render_html(
+        "committee.html",
+        pack=pack,
+        chart_src=lambda svg: fetcher.data_uri("image/svg+xml", svg.encode("utf-8")),
+    )
+    return write_pdf(html, path, fetcher=fetcher)
+
+
+def committee_pack(
+    engine: Engine,
+    as_of: dt.date,
+    path: Path,
+    fund_id: str | None = None,
+    *,
+    value_at: ValueAt | None = None,
+) -> Path:
+    """Build and render the pack to ``path`` (the function ``passu report committee`` calls)."""
+    pack = build_committee_pack(engine, as_of, fund_id, value_at=value_at)
+    render_committee_pack(pack, path)
+    return path

@@ -1,0 +1,144 @@
+"""The committee pack's four charts, from the history, the run and the project facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from . import charts
+from .formatting import percent, short_date
+from .history import CashPoint, HistoryPoint
+from .model import Chart
+from .project_facts import ProjectFacts
+
+# Above this many projects one bar per project is unreadable on a page: group by policy area.
+MAX_PROJECT_BARS = 40
+# The lowest rate the IRR chart draws to scale (see charts.time_series).
+RATE_FLOOR = -0.05
+
+
+def _floats(values: list[Decimal]) -> tuple[float, ...]:
+    return tuple(float(v) for v in values)
+
+
+def j_curve(cash: tuple[CashPoint, ...], history: tuple[HistoryPoint, ...]) -> Chart | None:
+    if not cash:
+        return None
+    as_of = history[-1].as_of
+    cash_dates = (*(c.date for c in cash), as_of)
+    cash_values = (*(c.cumulative_net for c in cash), cash[-1].cumulative_net)
+    net_at = {p.as_of: _net_cash_at(cash, p.as_of) for p in history}
+    series = [
+        charts.Series(
+            "Cumulative net cash to investors", cash_dates, _floats(list(cash_values)), "step"
+        ),
+        charts.Series(
+            "NAV", tuple(p.as_of for p in history), _floats([p.nav for p in history]), "dots"
+        ),
+        charts.Series(
+            "Net cash + NAV",
+            tuple(p.as_of for p in history),
+            _floats([net_at[p.as_of] + p.nav for p in history]),
+            "dots",
+        ),
+    ]
+    return Chart(
+        "Cumulative net cash flow (J-curve) and NAV",
+        charts.time_series(series, y_axis="money", zero_line=True),
+        "Distributions less calls, to investors, cumulative; NAV at each year-end "
+        f"(recomputed with today's data) and at {short_date(as_of)} (the stored run). "
+        "Where net cash + NAV crosses zero the investors are whole.",
+    )
+
+
+def _net_cash_at(cash: tuple[CashPoint, ...], day: dt.date) -> Decimal:
+    before = [c.cumulative_net for c in cash if c.date <= day]
+    return before[-1] if before else Decimal(0)
+
+
+def rates_over_time(history: tuple[HistoryPoint, ...]) -> Chart | None:
+    def series(name: str, attribute: str, style: str = "dots") -> charts.Series | None:
+        pairs = [(p.as_of, getattr(p, attribute)) for p in history]
+        pairs = [(d, v) for d, v in pairs if v is not None]
+        if not pairs:
+            return None
+        return charts.Series(
+            name, tuple(d for d, _ in pairs), tuple(float(v) for _, v in pairs), style
+        )
+
+    drawn = [
+        s
+        for s in (
+            series("Net IRR", "net_irr"),
+            series("Cost of capital", "cost_of_capital"),
+            series("HM Treasury benchmark (gilts)", "hmt_benchmark", "line"),
+            series("Green Book nominal", "green_book_nominal", "line"),
+            series("Green Book real (STPR)", "green_book_real", "line"),
+        )
+        if s is not None
+    ]
+    if not drawn:
+        return None
+    return Chart(
+        "IRR and cost of capital over time against the HM Treasury benchmarks",
+        charts.time_series(drawn, y_axis="rate", floor=RATE_FLOOR),
+        "Each year-end recomputed with today's data; the last point is the stored run. "
+        "The benchmark prices every drawdown to date at the gilt yield of its quarter. "
+        f"Rates below {percent(RATE_FLOOR, 0)} (early years of the J-curve) sit on the "
+        "axis floor, labelled with their value.",
+    )
+
+
+def social_value_by_area(document: dict[str, Any]) -> Chart | None:
+    areas = document["social_value"]["by_policy_area"]
+    if not areas:
+        return None
+    ordered = sorted(areas, key=lambda a: (-Decimal(a["total"]), a["policy_area"]))
+    return Chart(
+        "Value of outcomes by policy area",
+        charts.stacked_bars(
+            [a["policy_area"] for a in ordered],
+            [
+                (kind.capitalize(), [float(Decimal(a[kind])) for a in ordered])
+                for kind in ("fiscal", "economic", "social")
+            ],
+        ),
+        "Fiscal, economic and social value of the outcomes achieved to date, after "
+        "deadweight, attribution and optimism bias, in each unit value's price year.",
+    )
+
+
+def outcomes_by_project(document: dict[str, Any], facts: dict[str, ProjectFacts]) -> Chart | None:
+    projects = [p for p in document["projects"] if p["project_id"] in facts]
+    if not projects:
+        return None
+    if len(projects) <= MAX_PROJECT_BARS:
+        names = [p["project_id"] for p in projects]
+        achieved = [facts[n].outcomes.achieved for n in names]
+        forecast = [facts[n].outcomes.forecast for n in names]
+        note = "Outcomes achieved to date against the contracts' forecast, by project."
+        title = "Outcomes achieved against forecast, by project"
+    else:
+        by_area: dict[str, list[int]] = {}
+        for p in projects:
+            totals = by_area.setdefault(p["policy_area"], [0, 0])
+            totals[0] += facts[p["project_id"]].outcomes.achieved
+            totals[1] += facts[p["project_id"]].outcomes.forecast
+        names = sorted(by_area)
+        achieved = [by_area[n][0] for n in names]
+        forecast = [by_area[n][1] for n in names]
+        note = (
+            f"{len(projects)} projects are too many to draw one by one: grouped by policy "
+            "area. Each project's outcomes against forecast are in the portfolio table."
+        )
+        title = "Outcomes achieved against forecast, by policy area"
+    return Chart(
+        title,
+        charts.paired_bars(
+            names,
+            ("Achieved", [float(a) for a in achieved]),
+            ("Forecast", [float(f) for f in forecast]),
+        ),
+        note,
+    )

@@ -1,0 +1,228 @@
+"""The committee pack's first pages: headline figures, each fund, forecast against actual.
+
+Every value comes from the stored run document (docs/run-document.md) and is
+formatted once here; a missing IRR shows its reason from the ``*_note`` beside it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .formatting import (
+    MISSING,
+    basis_points,
+    count,
+    money_short,
+    multiple,
+    per_pound,
+    percent,
+    to_decimal,
+)
+from .model import Figure, FigureGroup, Table
+
+# The seed table's wording for each fund_forecasts measure (seed-figures.md).
+MEASURE_LABELS = {
+    "outcome_payments": "Total outcome payments",
+    "contracts": "Outcomes contracts",
+    "outcomes_payers": "Outcomes payers",
+    "delivery_partners": "Delivery partners",
+    "fiscal_value": "Outcomes value (fiscal only)",
+    "co_investors": "Direct co-investors",
+}
+MEASURE_ORDER = tuple(MEASURE_LABELS)
+
+
+def _rate(fund: dict[str, Any], key: str) -> Figure:
+    return Figure(_RATE_LABELS[key], percent(fund.get(key)), fund.get(f"{key}_note"))
+
+
+_RATE_LABELS = {
+    "net_irr": "Net IRR (to investors)",
+    "gross_irr": "Gross IRR (fund's holdings)",
+    "cost_of_capital": "Cost of capital",
+}
+
+
+def headline_groups(document: dict[str, Any]) -> tuple[FigureGroup, ...]:
+    fund = document["fund"]
+    outcomes = document["outcomes"]
+    value = document["social_value"]
+    capital = FigureGroup(
+        "Capital",
+        (
+            Figure("Commitments", money_short(fund["committed"])),
+            Figure("Paid-in capital", money_short(fund["paid_in"])),
+            Figure("Unfunded commitments", money_short(fund["unfunded"])),
+            Figure("Distributed", money_short(fund["distributed"])),
+            Figure(
+                "Net asset value",
+                money_short(fund["nav"]),
+                f"holdings {money_short(fund['holdings_nav'])}, "
+                f"fund cash {money_short(fund['cash'])}",
+            ),
+        ),
+    )
+    returns = FigureGroup(
+        "Returns",
+        (
+            _rate(fund, "net_irr"),
+            _rate(fund, "gross_irr"),
+            Figure("TVPI", multiple(fund["tvpi"])),
+            Figure("DPI", multiple(fund["dpi"])),
+            Figure("RVPI", multiple(fund["rvpi"])),
+            Figure("Gross MOIC", multiple(fund["gross_moic"])),
+        ),
+    )
+    cost = FigureGroup(
+        "Cost of capital against HM Treasury's cost of financing",
+        (
+            _rate(fund, "cost_of_capital"),
+            Figure("HM Treasury benchmark (gilts)", percent(fund["hmt_benchmark"], 2)),
+            Figure("Spread over the benchmark", basis_points(fund["spread_bps"])),
+            Figure(
+                "Green Book discount rate",
+                f"{percent(fund['green_book_real'])} real",
+                f"{percent(fund['green_book_nominal'])} nominal over the drawdown years",
+            ),
+            Figure(
+                "Cost of financing ÷ outcome payments",
+                percent(fund["financing_share_of_outcome_payments"]),
+            ),
+        ),
+    )
+    achieved, forecast = outcomes["achieved"], outcomes["forecast"]
+    outcome_group = FigureGroup(
+        "Outcomes",
+        (
+            Figure(
+                "Outcome payments",
+                money_short(outcomes["payments"]),
+                f"forecast {money_short(outcomes['forecast_payments'])}",
+            ),
+            Figure(
+                "Outcomes achieved",
+                count(achieved),
+                f"forecast {count(forecast)} ({_share(achieved, forecast)} of forecast)",
+            ),
+            Figure("Outcomes contracts", count(outcomes["contracts"])),
+            Figure("Outcomes payers", count(outcomes["payers"])),
+            Figure("Delivery partners", count(outcomes["delivery_partners"])),
+            Figure("Direct co-investors", count(outcomes["co_investors"])),
+        ),
+    )
+    social = FigureGroup(
+        "Value of outcomes",
+        (
+            Figure("Fiscal (savings to the public purse)", money_short(value["fiscal"])),
+            Figure("Economic (wider economic benefit)", money_short(value["economic"])),
+            Figure("Social (wellbeing and public value)", money_short(value["social"])),
+            Figure("Total value", money_short(value["total"])),
+            Figure("Value per £1 of outcome payments", per_pound(_total(value["per_pound_paid"]))),
+            Figure("Value per £1 invested", per_pound(_total(value["per_pound_invested"]))),
+        ),
+    )
+    return capital, returns, cost, outcome_group, social
+
+
+def _total(per_pound_value: Any) -> Any:
+    """Per-£ value: a bare figure (docs/run-document.md) or split by kind with a ``total``."""
+    if isinstance(per_pound_value, dict):
+        return per_pound_value.get("total")
+    return per_pound_value
+
+
+def _share(numerator: int | Decimal, denominator: int | Decimal) -> str:
+    if not denominator:
+        return MISSING
+    return percent(Decimal(numerator) / Decimal(denominator), 0)
+
+
+def funds_table(document: dict[str, Any], fund_names: dict[str, str]) -> Table | None:
+    """One row per fund when the run covers every fund together (ALL scope)."""
+    funds = document.get("funds") or []
+    if not funds:
+        return None
+    rows = tuple(
+        (
+            f"{fund_names.get(f['fund_id'], f['fund_id'])} ({f['fund_id']})",
+            money_short(f["committed"]),
+            money_short(f["paid_in"]),
+            money_short(f["distributed"]),
+            money_short(f["nav"]),
+            percent(f["net_irr"]),
+            percent(f["gross_irr"]),
+            multiple(f["tvpi"]),
+            multiple(f["dpi"]),
+            percent(f["cost_of_capital"]),
+            basis_points(f["spread_bps"]),
+        )
+        for f in funds
+    )
+    return Table(
+        headers=(
+            "Fund",
+            "Committed",
+            "Paid-in",
+            "Distributed",
+            "NAV",
+            "Net IRR",
+            "Gross IRR",
+            "TVPI",
+            "DPI",
+            "Cost of capital",
+            "Spread",
+        ),
+        numeric=(False, *([True] * 10)),
+        rows=rows,
+        caption="Each fund",
+    )
+
+
+def _forecast_text(measure: str, forecast: Any, high: Any) -> str:
+    low_text = _measure_text(measure, forecast)
+    return low_text if high is None else f"{low_text}–{_measure_text(measure, high)}"
+
+
+def _measure_text(measure: str, value: Any) -> str:
+    if value is None:
+        return MISSING
+    if isinstance(value, str):  # money measures are strings with two decimals
+        return money_short(value)
+    return count(int(value))
+
+
+def _against(forecast: Any, high: Any, actual: Any) -> str:
+    low, top, got = to_decimal(forecast), to_decimal(high), to_decimal(actual)
+    if low is None or got is None:
+        return MISSING
+    if top is not None:
+        if got > top:
+            return "above the range"
+        return "within the range" if got >= low else "below the range"
+    return _share(got, low)
+
+
+def forecast_table(document: dict[str, Any]) -> Table:
+    rows_by_measure = {r["measure"]: r for r in document["outcomes"]["forecast_vs_actual"]}
+    ordered = [m for m in MEASURE_ORDER if m in rows_by_measure]
+    ordered += sorted(m for m in rows_by_measure if m not in MEASURE_LABELS)
+    rows = tuple(
+        (
+            MEASURE_LABELS.get(m, m.replace("_", " ").capitalize()),
+            _forecast_text(m, rows_by_measure[m]["forecast"], rows_by_measure[m]["forecast_high"]),
+            _measure_text(m, rows_by_measure[m]["actual"]),
+            _against(
+                rows_by_measure[m]["forecast"],
+                rows_by_measure[m]["forecast_high"],
+                rows_by_measure[m]["actual"],
+            ),
+        )
+        for m in ordered
+    )
+    return Table(
+        headers=("Measure", "Forecast", "Actual", "Actual against forecast"),
+        numeric=(False, True, True, True),
+        rows=rows,
+        empty_text="No forecasts are recorded for this fund (fund_forecasts).",
+    )

@@ -1,0 +1,300 @@
+"""Investor statements: the government shareholder's pari passu statement and capital accounts.
+
+Both are rendered from the stored run for every fund together (``ALL``) and
+show one investor's own figures beside its share class's and its fund's. No
+other investor is named and none of their amounts is shown (DESIGN.md §5): a
+class's totals appear only when the class has at least three investors, a
+fund's only when every class in it does (otherwise a small class's totals
+would follow by subtraction); below that, figures per £1 committed only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Engine
+
+from passu.portfolio.errors import UsageError
+from passu.portfolio.register import ILLUSTRATIVE, load_all
+from passu.portfolio.runs import get_run
+
+from .formatting import MISSING, long_date, money_full, multiple, percent, short_date
+from .model import Figure, Table
+from .render import SafeFetcher, render_html, write_pdf
+
+Kind = Literal["shareholder", "capital-account"]
+MIN_CLASS_FOR_TOTALS = 3
+
+
+@dataclass(frozen=True)
+class FundSection:
+    title: str
+    account: Table
+    comparison: Table
+    totals: Table | None
+    privacy_note: str
+    pari_passu: str
+    own_breaches: Table | None
+    flows: Table | None
+
+
+@dataclass(frozen=True)
+class Statement:
+    title: str
+    investor: str
+    as_of: str
+    facts: tuple[Figure, ...]
+    illustrative: str | None
+    footer: str
+    sections: tuple[FundSection, ...]
+    notes: tuple[str, ...]
+
+
+def _per_pound(amount: str, committed: str) -> str:
+    whole = Decimal(committed)
+    if not whole:
+        return MISSING
+    return f"£{(Decimal(amount) / whole).quantize(Decimal('0.0001'))}"
+
+
+def _ratios(label: str, record: dict[str, Any], irr_key: str) -> tuple[str, ...]:
+    return (
+        label,
+        _per_pound(record["paid_in"], record["committed"]),
+        _per_pound(record["distributed"], record["committed"]),
+        _per_pound(record["nav"], record["committed"]),
+        multiple(record["dpi"]),
+        multiple(record["tvpi"]),
+        percent(record.get(irr_key), 2),
+    )
+
+
+def _account_table(a: dict[str, Any]) -> Table:
+    rows = (
+        ("Commitment", money_full(a["committed"])),
+        ("Paid-in (capital called)", money_full(a["paid_in"])),
+        ("Unfunded commitment", money_full(a["unfunded"])),
+        ("Distributed", money_full(a["distributed"])),
+        ("Share of the fund's NAV", money_full(a["nav"])),
+        ("DPI", multiple(a["dpi"])),
+        ("TVPI", multiple(a["tvpi"])),
+        ("IRR", percent(a["irr"], 2) if a["irr"] is not None else f"{MISSING} ({a['irr_note']})"),
+    )
+    return Table(("", "Amount"), (False, True), rows, caption="Capital account")
+
+
+def _totals_row(label: str, record: dict[str, Any]) -> tuple[str, ...]:
+    return (
+        label,
+        money_full(record["committed"]),
+        money_full(record["paid_in"]),
+        money_full(record["distributed"]),
+        money_full(record["nav"]),
+    )
+
+
+def _fund_record(document: dict[str, Any], fund_id: str) -> dict[str, Any]:
+    if document["fund"]["fund_id"] == fund_id:
+        return document["fund"]  # type: ignore[no-any-return]
+    return next(f for f in document["funds"] if f["fund_id"] == fund_id)
+
+
+def _pari_passu(document: dict[str, Any], account: dict[str, Any]) -> tuple[str, Table | None]:
+    class_id = f"{account['fund_id']}/{account['share_class']}"
+    in_class = [
+        b
+        for b in document["pari_passu"]["breaches"]
+        if b["scope"] == "share_class" and b["id"] == class_id
+    ]
+    own = [b for b in in_class if b["holder_or_investor"] == account["investor_id"]]
+    others = len(in_class) - len(own)
+    if not in_class:
+        text = (
+            f"Passed for share class {class_id}: you received the same calls, distributions, "
+            "NAV and IRR per £1 committed as the class as a whole, to within £1 and 1 basis point."
+        )
+    else:
+        text = (
+            f"Not passed for share class {class_id}: {len(own)} deviation(s) in your own account "
+            f"and {others} concerning other investors in the class (not named here)."
+        )
+    table = None
+    if own:
+        table = Table(
+            ("Measure", "Your pro-rata share", "Your account", "Difference"),
+            (False, True, True, True),
+            tuple(
+                (
+                    b["measure"].replace("_", " "),
+                    _money_or_rate(b["measure"], b["expected"]),
+                    _money_or_rate(b["measure"], b["actual"]),
+                    _money_or_rate(b["measure"], b["difference"]),
+                )
+                for b in own
+            ),
+            caption="Deviations in your account",
+        )
+    return text, table
+
+
+def _money_or_rate(measure: str, value: Any) -> str:
+    return percent(value, 2) if measure == "irr" else money_full(value)
+
+
+def _flows_table(frames: Any, investor_id: str, fund_id: str) -> Table:
+    flows = frames.investor_flows
+    own = flows[(flows["investor_id"] == investor_id) & (flows["fund_id"] == fund_id)]
+    own = own.sort_values(["date", "kind", "amount_pence"])
+    rows = tuple(
+        (
+            short_date(r.date.date()),
+            "Capital call" if r.kind == "call" else "Distribution",
+            money_full(Decimal(int(r.amount_pence)).scaleb(-2)),
+        )
+        for r in own.itertuples(index=False)
+    )
+    return Table(
+        ("Date", "Flow", "Amount"),
+        (False, False, True),
+        rows,
+        caption="Your calls and distributions",
+        empty_text="No flow to date.",
+    )
+
+
+def build_statement(engine: Engine, investor_id: str, as_of: dt.date, kind: Kind) -> Statement:
+    run = get_run(engine, as_of, "ALL")
+    document = run.document
+    accounts = [i for i in document["investors"] if i["investor_id"] == investor_id]
+    if not accounts:
+        raise UsageError(
+            f"investor {investor_id!r} has no commitment in the run of {as_of}: "
+            "`passu list investors` shows the ids"
+        )
+    frames = load_all(engine, as_of) if kind == "capital-account" else None
+    classes = {(c["fund_id"], c["share_class"]): c for c in document["share_classes"]}
+    sections = []
+    for a in accounts:
+        fund_id, share_class = a["fund_id"], a["share_class"]
+        klass = classes[(fund_id, share_class)]
+        fund = _fund_record(document, fund_id)
+        class_open = klass["investors"] >= MIN_CLASS_FOR_TOTALS
+        fund_open = all(
+            c["investors"] >= MIN_CLASS_FOR_TOTALS for (f, _s), c in classes.items() if f == fund_id
+        )
+        totals_rows = []
+        if class_open:
+            totals_rows.append(_totals_row(f"Share class {share_class}", klass))
+        if fund_open:
+            totals_rows.append(_totals_row(f"Fund {fund_id}", fund))
+        text, own_breaches = _pari_passu(document, a)
+        sections.append(
+            FundSection(
+                title=f"Fund {fund_id}, share class {share_class}",
+                account=_account_table(a),
+                comparison=Table(
+                    (
+                        "",
+                        "Paid-in per £1 committed",
+                        "Distributed per £1",
+                        "NAV per £1",
+                        "DPI",
+                        "TVPI",
+                        "IRR",
+                    ),
+                    (False, True, True, True, True, True, True),
+                    (
+                        _ratios("Your account", a, "irr"),
+                        _ratios(
+                            f"Share class {share_class} ({klass['investors']} investors)",
+                            klass,
+                            "irr",
+                        ),
+                        _ratios(f"Fund {fund_id}, to its investors", fund, "net_irr"),
+                    ),
+                    caption="Your returns beside your class's and the fund's",
+                ),
+                totals=(
+                    Table(
+                        ("", "Committed", "Paid-in", "Distributed", "NAV"),
+                        (False, True, True, True, True),
+                        tuple(totals_rows),
+                        caption="Totals of your class and fund",
+                    )
+                    if totals_rows
+                    else None
+                ),
+                privacy_note=_privacy_note(share_class, klass["investors"], class_open, fund_open),
+                pari_passu=text,
+                own_breaches=own_breaches,
+                flows=_flows_table(frames, investor_id, fund_id) if frames is not None else None,
+            )
+        )
+    info = run.info
+    name = accounts[0]["name"] or investor_id
+    title = (
+        "Shareholder statement: pari passu"
+        if kind == "shareholder"
+        else "Capital account statement"
+    )
+    return Statement(
+        title=title,
+        investor=f"{name} ({investor_id})",
+        as_of=long_date(as_of),
+        facts=(
+            Figure("Valuation run", f"run {info.run_id}, {info.status}"),
+            Figure("Data fingerprint", document["fingerprint"]),
+        ),
+        illustrative=ILLUSTRATIVE if document.get("illustrative") else None,
+        footer=f"passu · {title} · {name} · as of {long_date(as_of)} · CONFIDENTIAL",
+        sections=tuple(sections),
+        notes=(
+            "Per £1 committed: each amount divided by the commitment (yours, your class's or "
+            "the fund's), so accounts of any size compare directly; pari passu means they match.",
+            "IRR: the rate that sets the present value of the dated calls and distributions, "
+            "with the NAV share as a final inflow, to nil (Actual/365). The fund's IRR is net of "
+            "fees and expenses, to all its investors together.",
+        ),
+    )
+
+
+def _privacy_note(share_class: str, investors: int, class_open: bool, fund_open: bool) -> str:
+    if class_open and fund_open:
+        return (
+            f"Share class {share_class} has {investors} investors: class and fund totals are "
+            "shown; no other investor is named."
+        )
+    if class_open:
+        return (
+            f"Share class {share_class} has {investors} investors: its totals are shown; the "
+            "fund's are not, since a smaller class in the fund could be worked out from them."
+        )
+    return (
+        f"Share class {share_class} has {investors} investor(s), fewer than "
+        f"{MIN_CLASS_FOR_TOTALS}: only figures per £1 committed are shown, so no other "
+        "investor's amounts can be worked out."
+    )
+
+
+def write_statement(
+    engine: Engine,
+    investor_id: str,
+    as_of: dt.date,
+    path: Path,
+    kind: Kind,
+    *,
+    fetcher: SafeFetcher | None = None,
+) -> Path:
+    """Build and render a statement to ``path`` (what ``passu report shareholder`` calls)."""
+    statement = build_statement(engine, investor_id, as_of, kind)
+    write_pdf(render_html("statement.html", s=statement), path, fetcher=fetcher)
+    return path
+
+
+def default_statement_path(kind: Kind, investor_id: str, as_of: dt.date) -> Path:
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in investor_id)
+    return Path(f"{kind}-{safe}-{as_of.isoformat()}.pdf")

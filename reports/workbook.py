@@ -1,0 +1,136 @@
+"""``passu value --format xlsx``: the run document as a workbook, one sheet per table.
+
+Money (the document's two-decimal strings) becomes numeric cells with a £
+number format, so an analyst can add them up; rates get a % format and
+multiples an "x" format. Cells hold exactly the document's values: the sheet
+formats them, nothing is rounded again.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+MONEY_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
+RATE_FORMAT = "0.00%"
+MULTIPLE_FORMAT = '0.00"x"'
+PER_POUND_FORMAT = '"£"0.00'
+_MONEY_TEXT = re.compile(r"^-?\d+\.\d{2}$")
+RATE_KEYS = frozenset(
+    {
+        "irr",
+        "gross_irr",
+        "net_irr",
+        "cost_of_capital",
+        "hmt_benchmark",
+        "green_book_real",
+        "green_book_nominal",
+        "financing_share_of_outcome_payments",
+        "verification_rate",
+    }
+)
+MULTIPLE_KEYS = frozenset({"dpi", "rvpi", "tvpi", "moic", "gross_moic"})
+
+
+def _cell_value(key: str, value: Any) -> tuple[Any, str | None]:
+    """A document value as a cell value and its number format."""
+    if isinstance(value, str) and _MONEY_TEXT.match(value):
+        return Decimal(value), MONEY_FORMAT
+    if isinstance(value, bool) or value is None:
+        return value, None
+    if isinstance(value, float) and key in RATE_KEYS:
+        return value, RATE_FORMAT
+    if isinstance(value, float) and key in MULTIPLE_KEYS:
+        return value, MULTIPLE_FORMAT
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value), None
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {v}" for k, v in value.items()), None
+    return value, None
+
+
+def _records_sheet(book: Workbook, title: str, records: list[dict[str, Any]]) -> None:
+    sheet = book.create_sheet(title)
+    columns: list[str] = []
+    for record in records:
+        columns += [k for k in record if k not in columns]
+    if not columns:
+        sheet.append(["(no rows)"])
+        return
+    sheet.append(columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for record in records:
+        row = []
+        for key in columns:
+            value, number_format = _cell_value(key, record.get(key))
+            row.append((value, number_format))
+        sheet.append([v for v, _ in row])
+        for cell, (_v, number_format) in zip(sheet[sheet.max_row], row, strict=True):
+            if number_format:
+                cell.number_format = number_format
+    sheet.freeze_panes = "A2"
+    for i, key in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = max(12, min(40, len(key) + 4))
+
+
+def _fields_sheet(book: Workbook, title: str, record: dict[str, Any]) -> None:
+    """One record (the fund, the claims) as rows of field and value."""
+    sheet = book.create_sheet(title)
+    sheet.append(["field", "value"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for key, raw in record.items():
+        value, number_format = _cell_value(key, raw)
+        sheet.append([key, value])
+        if number_format:
+            sheet.cell(row=sheet.max_row, column=2).number_format = number_format
+    sheet.column_dimensions["A"].width = 36
+    sheet.column_dimensions["B"].width = 22
+
+
+def _per_pound_rows(value: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for basis in ("per_pound_paid", "per_pound_invested"):
+        figure = value.get(basis)
+        if isinstance(figure, dict):
+            rows.append({"basis": basis, **figure})
+        elif figure is not None:
+            rows.append({"basis": basis, "total": figure})
+    return rows
+
+
+def write_value_workbook(document: dict[str, Any], path: Path) -> None:
+    """Write the run document (docs/run-document.md) to an .xlsx workbook at ``path``."""
+    book = Workbook()
+    about = book.active
+    about.title = "run"
+    for key in ("format", "as_of", "scope", "fingerprint", "illustrative"):
+        about.append([key, document.get(key)])
+    about.column_dimensions["A"].width = 14
+    about.column_dimensions["B"].width = 70
+
+    _fields_sheet(book, "fund", document["fund"])
+    _records_sheet(book, "funds", document.get("funds", []))
+    _records_sheet(book, "projects", document["projects"])
+    _records_sheet(book, "holdings", document["holdings"])
+    _records_sheet(book, "investors", document["investors"])
+    _records_sheet(book, "share_classes", document["share_classes"])
+    _records_sheet(book, "pari_passu_breaches", document["pari_passu"]["breaches"])
+    _records_sheet(book, "forecast_vs_actual", document["outcomes"]["forecast_vs_actual"])
+    value = document["social_value"]
+    _records_sheet(book, "social_value_by_area", value["by_policy_area"])
+    per_pound = _per_pound_rows(value)
+    _records_sheet(book, "social_value_per_pound", per_pound)
+    for row in book["social_value_per_pound"].iter_rows(min_row=2, min_col=2):
+        for cell in row:
+            cell.number_format = PER_POUND_FORMAT
+    _fields_sheet(book, "claims", document["claims"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
