@@ -178,6 +178,15 @@ def _breaches(result: PariPassuResult) -> list[dict[str, Any]]:
     ]
 
 
+def fund_document(inputs: Inputs, as_of: dt.date, fund_id: str | None) -> dict[str, Any]:
+    """Only the ``as_of`` and ``fund`` parts of the document: enough for a history chart,
+    at a fraction of the cost of the whole document (no projects, accounts or outcomes)."""
+    f = inputs.frames
+    label, fund_ids = fund_scope(f, fund_id)
+    book = HoldingBook(f.holdings, f.project_flows, f.marks, as_of)
+    return {"as_of": as_of.isoformat(), "fund": _value_scope(inputs, book, label, fund_ids, as_of)}
+
+
 def build_document(
     inputs: Inputs, as_of: dt.date, fund_id: str | None, progress: Progress = lambda _m: None
 ) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from passu.portfolio.outcomes_report import scope_projects
 from passu.portfolio.register import ILLUSTRATIVE, fund_scope, load_all
 from passu.portfolio.runs import StoredRun, get_run
-from passu.portfolio.valuation_run import build_document, load_inputs
+from passu.portfolio.valuation_run import fund_document, load_inputs
 
 from . import committee_charts, headline, portfolio_tables
 from .bridge import BridgeView, nav_bridge_view
@@ -65,7 +65,7 @@ def year_end_valuer(engine: Engine, as_of: dt.date, fund_id: str | None) -> Valu
     figures (a test holds it to that) without reading the database a dozen times.
     """
     inputs = load_inputs(engine, as_of)
-    return lambda day: build_document(inputs, day, fund_id)
+    return lambda day: fund_document(inputs, day, fund_id)
 
 
 def _cover(run: StoredRun, fund_names: dict[str, str], scope_ids: tuple[str, ...]) -> Cover:
