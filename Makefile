@@ -16,10 +16,11 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/passu demo --dir passu-demo
 
-## test: set up, lint, and run the whole test suite (SQLite and PostgreSQL)
+## test: set up, lint, type-check, and run the whole test suite (SQLite and PostgreSQL)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -q
 
 lint: $(STAMP)

@@ -69,7 +69,7 @@ def read_canonical(
     """The stored table as canonical text, in one query, sorted by key (flows: all columns)."""
     wanted = columns or spec.column_names
     table = spec.table
-    selected = [table.c[c] for c in wanted]
+    selected: list[Any] = [table.c[c] for c in wanted]
     if spec.attributes and not columns:
         selected.append(table.c[ATTRIBUTES])
     pk = next(iter(table.primary_key.columns))

@@ -62,7 +62,9 @@ class TableSpec:
 
     @property
     def table(self) -> Table:
-        return self.model.__table__  # type: ignore[attr-defined,no-any-return]
+        table = self.model.__table__
+        assert isinstance(table, Table)
+        return table
 
     def col(self, name: str) -> Col:
         for c in self.columns:

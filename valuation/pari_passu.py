@@ -222,13 +222,13 @@ def _tranche_breaches(
     own_rate, pooled_rate = frame["_own"], frame["_pooled"]
     one_missing = own_rate.isna() ^ pooled_rate.isna()
     apart = (own_rate - pooled_rate).abs() > IRR_TOLERANCE
-    for i in np.flatnonzero(eligible & (one_missing | apart.fillna(False))):
-        row = frame.iloc[i]
+    for index in np.flatnonzero(eligible & (one_missing | apart.fillna(False))):
+        row = frame.iloc[index]
         mine, pool = _rate(row["_own"]), _rate(row["_pooled"])
         difference = None if mine is None or pool is None else mine - pool
         breaches.append(
             (
-                int(i),
+                int(index),
                 3,
                 Breach(
                     "tranche",
