@@ -219,3 +219,24 @@ def test_nav_bridge_between_two_runs_reconciles_to_the_penny(sample_db: str) -> 
         + Decimal(bridge["value_change"])
     )
     assert total == Decimal(bridge["closing_nav"])
+
+
+def test_value_as_a_workbook_and_as_csv(small: str, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    book_path = tmp_path / "valuation.xlsx"
+    code, _, err = run(
+        small, "value", "--as-of", "2026-10-31", "--format", "xlsx", "-o", str(book_path)
+    )
+    assert code == 0, err
+    book = load_workbook(book_path)
+    assert {"fund", "projects", "holdings", "investors", "pari_passu_breaches"} <= set(
+        book.sheetnames
+    )
+    fund = {row[0]: row[1] for row in book["fund"].iter_rows(min_row=2, values_only=True)}
+    assert Decimal(str(fund["paid_in"])) == Decimal("200000.05")
+    code, _, err = run(small, "value", "--format", "xlsx")
+    assert code == 2 and "needs -o FILE.xlsx" in err
+    code, out, _ = run(small, "value", "--as-of", "2026-10-31", "--format", "csv")
+    assert code == 0
+    assert "# Capital accounts" in out and "fund_id,investor_id,kind,share_class" in out
