@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import click
-from sqlalchemy import Engine
 
 from passu.portfolio.audit import current_user
-from passu.portfolio.database import make_engine, resolve_url
+from passu.portfolio.database import Engine, make_engine, resolve_url
 
 
 @dataclass

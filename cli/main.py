@@ -6,8 +6,8 @@ import sys
 from typing import Any
 
 import click
-from sqlalchemy.exc import DBAPIError
 
+from passu.portfolio.database import refusal
 from passu.portfolio.errors import InputError, PassuError
 
 from .context import Settings
@@ -27,11 +27,11 @@ class PassuGroup(click.Group):
         except PassuError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(error.exit_code)
-        except DBAPIError as error:
-            # The database refused (a read-only role, a dropped connection): say so in
-            # one line; nothing was written, since every writer runs in one transaction.
-            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            click.echo(f"error: the database refused: {reason}; nothing was written", err=True)
+        except Exception as error:
+            message = refusal(error)
+            if message is None:
+                raise  # a bug, not a user's mistake: the traceback helps to fix it
+            click.echo(f"error: {message}", err=True)
             sys.exit(2)
 
 

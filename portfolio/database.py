@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from .errors import ConflictError, UsageError
 
@@ -160,6 +160,17 @@ def writing(engine: Engine) -> Iterator[Connection]:
             raise
     finally:
         connection.close()
+
+
+def refusal(error: BaseException) -> str | None:
+    """One line for a database's refusal (a read-only role, a lost connection), or None.
+
+    Nothing was written when this happens: every writer runs in one transaction.
+    """
+    if not isinstance(error, DBAPIError):
+        return None
+    reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    return f"the database refused: {reason}; nothing was written"
 
 
 def _busy() -> str:
