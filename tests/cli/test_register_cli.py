@@ -110,3 +110,28 @@ def test_sample_round_trip_is_byte_identical_across_databases(db_url: str, tmp_p
     with sample_path() as sample:
         code, out, _ = run(db_url, "import", str(sample), "--format", "json")
     assert all(t["added"] == t["changed"] == t["removed"] == 0 for t in json.loads(out))
+
+
+def test_one_bad_cell_in_the_sample_rejects_the_whole_import(
+    sample_db: str, tmp_path: Path
+) -> None:
+    assert run(sample_db, "export", str(tmp_path / "before"))[0] == 0
+    with sample_path() as sample:
+        bad = tmp_path / "bad"
+        bad.mkdir()
+        for path in sample.glob("*.csv"):
+            (bad / path.name).write_bytes(path.read_bytes())
+    lines = (bad / "project_flows.csv").read_text().splitlines()
+    lines[-1] = lines[-1].rsplit(",", 1)[0] + ",12.345"  # three decimals, last row
+    (bad / "project_flows.csv").write_text("\n".join(lines) + "\n")
+    (bad / "projects.csv").write_text(
+        (bad / "projects.csv").read_text().replace("completed", "complete", 1)
+    )
+    code, _, err = run(sample_db, "import", str(bad))
+    assert code == 2
+    assert f"project_flows.csv, row {len(lines) - 1}, column amount" in err
+    assert "projects.csv, row" in err and "column status" in err
+    assert run(sample_db, "export", str(tmp_path / "after"))[0] == 0
+    before = {p.name: p.read_bytes() for p in (tmp_path / "before").glob("*.csv")}
+    after = {p.name: p.read_bytes() for p in (tmp_path / "after").glob("*.csv")}
+    assert before == after
