@@ -17,7 +17,7 @@ from typing import Any, Literal
 from sqlalchemy import Engine
 
 from passu.valuation.money import pence_to_decimal
-from passu.valuation.outcome_summary import OutcomesSummary, outcomes_summary
+from passu.valuation.outcome_summary import OutcomesSummary
 from passu.valuation.outcomes import outcome_payments_to_date, outcome_progress
 from passu.valuation.social_value import SocialValue, SocialValueReport, social_value
 
@@ -25,7 +25,7 @@ from .frames import PortfolioFrames
 from .listing import Figure, Figures, Listing
 from .outcomes_tables import caps_listing, payers_listing, progress_listing
 from .reference import gdp_deflator, green_book_discount_schedule
-from .register import ILLUSTRATIVE, fund_scope, is_illustrative, load_all
+from .register import ILLUSTRATIVE, fund_scope, is_illustrative, load_all, scope_outcomes
 from .unit_values import merged_unit_values
 
 By = Literal["project", "policy_area", "payer"]
@@ -102,20 +102,7 @@ def _summary(
     as_of: dt.date,
     fiscal_value: Decimal | None,
 ) -> OutcomesSummary:
-    return outcomes_summary(
-        projects=frames.projects,
-        outcome_contracts=frames.outcome_contracts,
-        contract_payers=frames.contract_payers,
-        outcome_metrics=frames.outcome_metrics,
-        outcomes=frames.outcomes,
-        outcome_payments=frames.outcome_payments,
-        holdings=frames.holdings,
-        delivery_partners=frames.delivery_partners,
-        fund_forecasts=frames.fund_forecasts,
-        as_of=as_of,
-        fund_ids=fund_ids,
-        fiscal_value=fiscal_value,
-    )
+    return scope_outcomes(frames, fund_ids, as_of, fiscal_value)
 
 
 def summary_with_value(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
 
-from passu.valuation.outcome_summary import outcomes_summary
+from passu.valuation.outcome_summary import OutcomesSummary, outcomes_summary
 
 from .database import require_schema
 from .errors import UsageError
@@ -352,13 +353,14 @@ ILLUSTRATIVE = (
 )
 
 
-def show_fund(engine: Engine, fund_id: str | None, as_of: dt.date) -> Figures:
-    """A fund (or every fund together) with FORMAT.md's derived counts and totals to date."""
-    frames = load_all(engine, as_of)
-    label, fund_ids = fund_scope(frames, fund_id)
-    funds = frames.funds[frames.funds["fund_id"].isin(fund_ids)]
-    commitments = frames.commitments[frames.commitments["fund_id"].isin(fund_ids)]
-    summary = outcomes_summary(
+def scope_outcomes(
+    frames: PortfolioFrames,
+    fund_ids: Collection[str],
+    as_of: dt.date,
+    fiscal_value: Decimal | None = None,
+) -> OutcomesSummary:
+    """The outcomes summary of the funds' projects, from a portfolio's frames."""
+    return outcomes_summary(
         projects=frames.projects,
         outcome_contracts=frames.outcome_contracts,
         contract_payers=frames.contract_payers,
@@ -370,7 +372,17 @@ def show_fund(engine: Engine, fund_id: str | None, as_of: dt.date) -> Figures:
         fund_forecasts=frames.fund_forecasts,
         as_of=as_of,
         fund_ids=fund_ids,
+        fiscal_value=fiscal_value,
     )
+
+
+def show_fund(engine: Engine, fund_id: str | None, as_of: dt.date) -> Figures:
+    """A fund (or every fund together) with FORMAT.md's derived counts and totals to date."""
+    frames = load_all(engine, as_of)
+    label, fund_ids = fund_scope(frames, fund_id)
+    funds = frames.funds[frames.funds["fund_id"].isin(fund_ids)]
+    commitments = frames.commitments[frames.commitments["fund_id"].isin(fund_ids)]
+    summary = scope_outcomes(frames, fund_ids, as_of)
     held = frames.holdings[frames.holdings["holder_id"].isin(fund_ids)]
     figures = (
         Figure("fund_id", label),
