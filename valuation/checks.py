@@ -37,10 +37,16 @@ The checks, by name (:data:`CHECKS` holds their one-line descriptions):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
+
+from .claim_checks import (
+    paid_over_verified,
+    payment_on_rejected_claim,
+    payment_on_unverified_claim,
+)
+from .findings import Finding, _day, _days, _joined, _money, _rows, pounds
 
 HOLDING = ["project_id", "holder_id", "tranche"]
 RECEIPTS = ("repayment", "interest", "dividend")
@@ -63,48 +69,25 @@ CHECKS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One thing a check found: which check, what is wrong, and the stored rows behind it."""
-
-    check: str
-    message: str
-    rows: tuple[str, ...]
-
-
-# --- formatting of ids, dates and money inside messages --------------------------
-
-
-def pounds(pence: int) -> str:
-    """Money in full, as a terminal table prints it: 123456 → '£1,234.56'."""
-    value = Decimal(int(pence)).scaleb(-2)
-    sign = "-" if value < 0 else ""
-    return f"{sign}£{abs(value):,.2f}"
-
-
-def _day(value: object) -> str:
-    return "none" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
-
-
-def _days(column: pd.Series) -> pd.Series:
-    return column.dt.strftime("%Y-%m-%d").fillna("none")
-
-
-def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """Ids joined with '/', the way FORMAT.md names a holding: P1/F1/A."""
-    out = frame[columns[0]].astype(str)
-    for column in columns[1:]:
-        out = out + "/" + frame[column].astype(str)
-    return out
-
-
-def _money(column: pd.Series) -> pd.Series:
-    return column.map(pounds)
-
-
-def _rows(frame: pd.DataFrame, label: pd.Series, group: list[str]) -> pd.Series:
-    """For each group, the tuple of its rows' labels, sorted, for a finding's ``rows``."""
-    return label.groupby([frame[g] for g in group]).agg(lambda s: tuple(sorted(s)))
+__all__ = [
+    "CHECKS",
+    "Finding",
+    "calls_over_commitment",
+    "distribution_before_receipt",
+    "drawdowns_over_commitment",
+    "fund_cash_movements",
+    "mark_before_drawdown",
+    "negative_fund_cash",
+    "paid_over_verified",
+    "payer_shares",
+    "payment_before_outcome",
+    "payment_on_rejected_claim",
+    "payment_on_unverified_claim",
+    "payments_over_cap",
+    "pounds",
+    "project_without_contract",
+    "stale_mark",
+]
 
 
 def _first_over(
@@ -435,104 +418,4 @@ def project_without_contract(
             (f"projects: {pid}",),
         )
         for pid in sorted(bare["project_id"])
-    ]
-
-
-# --- claims -----------------------------------------------------------------------
-
-
-def _claim_payments(outcome_payments: pd.DataFrame, outcome_claims: pd.DataFrame) -> pd.DataFrame:
-    """Payments naming a claim, with the claim's dates and verified amount beside them."""
-    named = outcome_payments[outcome_payments["claim_id"].notna()]
-    named = named[named["claim_id"].astype(str) != ""]
-    claims = outcome_claims[["claim_id", "verified_on", "verified_amount_pence", "rejected_on"]]
-    return named.merge(claims, on="claim_id", how="left")
-
-
-def _payment_label(frame: pd.DataFrame) -> pd.Series:
-    return (
-        "outcome_payments: "
-        + _joined(frame, ["contract_id", "payer"])
-        + ", "
-        + _days(frame["date"])
-        + ", "
-        + _money(frame["amount_pence"])
-        + ", claim "
-        + frame["claim_id"].astype(str)
-    )
-
-
-def _rejected_by(frame: pd.DataFrame, as_of: dt.date) -> pd.Series:
-    return frame["rejected_on"].notna() & (frame["rejected_on"] <= pd.Timestamp(as_of))
-
-
-def payment_on_unverified_claim(
-    outcome_payments: pd.DataFrame, outcome_claims: pd.DataFrame, as_of: dt.date
-) -> list[Finding]:
-    """Payments naming a claim not verified by the payment's date (rejected ones aside)."""
-    merged = _claim_payments(outcome_payments, outcome_claims)
-    early = merged[
-        ~_rejected_by(merged, as_of)
-        & (merged["verified_on"].isna() | (merged["verified_on"] > merged["date"]))
-    ]
-    found = []
-    for r, label in zip(early.itertuples(), _payment_label(early), strict=True):
-        verified = _day(r.verified_on)
-        if pd.isna(r.verified_on) or r.verified_on > pd.Timestamp(as_of):
-            verified = "not verified"
-        else:
-            verified = f"verified only on {verified}"
-        found.append(
-            Finding(
-                "payment_on_unverified_claim",
-                f"claim {r.claim_id}: paid {pounds(r.amount_pence)} by {r.payer} on "
-                f"{_day(r.date)}, {verified}",
-                (label, f"outcome_claims: {r.claim_id}"),
-            )
-        )
-    return found
-
-
-def payment_on_rejected_claim(
-    outcome_payments: pd.DataFrame, outcome_claims: pd.DataFrame, as_of: dt.date
-) -> list[Finding]:
-    """Payments naming a claim rejected on or before as_of."""
-    merged = _claim_payments(outcome_payments, outcome_claims)
-    rejected = merged[_rejected_by(merged, as_of)]
-    found = []
-    for r, label in zip(rejected.itertuples(), _payment_label(rejected), strict=True):
-        found.append(
-            Finding(
-                "payment_on_rejected_claim",
-                f"claim {r.claim_id}: paid {pounds(r.amount_pence)} by {r.payer} on "
-                f"{_day(r.date)}, but rejected on {_day(r.rejected_on)}",
-                (label, f"outcome_claims: {r.claim_id}"),
-            )
-        )
-    return found
-
-
-def paid_over_verified(
-    outcome_payments: pd.DataFrame, outcome_claims: pd.DataFrame, as_of: dt.date
-) -> list[Finding]:
-    """Claims verified by as_of whose Σ payments exceed the verified amount."""
-    merged = _claim_payments(outcome_payments, outcome_claims)
-    verified = merged[
-        merged["verified_on"].notna()
-        & (merged["verified_on"] <= pd.Timestamp(as_of))
-        & merged["verified_amount_pence"].notna()
-        & ~_rejected_by(merged, as_of)
-    ]
-    totals = verified.groupby("claim_id", as_index=False).agg(
-        paid=("amount_pence", "sum"), verified=("verified_amount_pence", "first")
-    )
-    over = totals[totals["paid"] > totals["verified"]]
-    return [
-        Finding(
-            "paid_over_verified",
-            f"claim {r.claim_id}: payments {pounds(r.paid)} exceed its verified amount "
-            f"{pounds(r.verified)}",
-            (f"outcome_claims: {r.claim_id}", f"outcome_payments: claim {r.claim_id}"),
-        )
-        for r in over.sort_values("claim_id").itertuples()
     ]
