@@ -9,6 +9,7 @@ and the register of every innovation in scope.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from sqlalchemy import Engine
 
@@ -20,6 +21,7 @@ from passu.valuation.innovations import (
 from passu.valuation.outcomes import outcome_progress
 
 from .economics_report import register_listing
+from .frames import PortfolioFrames
 from .listing import Column, Listing
 from .outcomes_report import scope_projects
 from .register import ILLUSTRATIVE, fund_scope, is_illustrative, load_all
@@ -31,6 +33,13 @@ def innovations_report(engine: Engine, fund_id: str | None, as_of: dt.date) -> l
     """Innovations of the fund's projects (every fund's with no fund_id) at T."""
     frames = load_all(engine, as_of)
     label, fund_ids = fund_scope(frames, fund_id)
+    return innovation_listings(frames, label, fund_ids, as_of)
+
+
+def innovation_listings(
+    frames: PortfolioFrames, label: str, fund_ids: Collection[str], as_of: dt.date
+) -> list[Listing]:
+    """``innovations_report`` over frames already loaded as of T (the committee pack's)."""
     projects = scope_projects(frames, fund_ids)
     common = {
         "innovations": frames.innovations,

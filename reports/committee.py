@@ -28,6 +28,8 @@ from .history import ValueAt, cumulative_cash, first_call, fund_history, year_en
 from .market import MarketView, market_view
 from .methods import DEFINITIONS, SOURCES
 from .model import Chart, Cover, Figure, FigureGroup, Section, Table
+from .pipeline_page import PipelineView, pipeline_view
+from .project_economics import economics_views
 from .project_facts import project_facts
 from .project_pages import ProjectPage, project_page
 from .render import SafeFetcher, render_html, write_pdf
@@ -44,6 +46,7 @@ class CommitteePack:
     forecast: Table
     charts: tuple[Chart, ...]
     portfolio: Table
+    pipeline: PipelineView
     bridge: BridgeView
     share_classes: Table
     investors: Table
@@ -102,13 +105,14 @@ def build_committee_pack(
     run = get_run(engine, as_of, scope)
     document = run.document
     frames = load_all(engine, as_of)
-    _label, fund_ids = fund_scope(frames, fund_id)
+    label, fund_ids = fund_scope(frames, fund_id)
     fund_names = dict(zip(frames.funds["fund_id"], frames.funds["name"], strict=True))
     names = dict(zip(frames.investors["investor_id"], frames.investors["name"], strict=True))
     project_ids = [p["project_id"] for p in document["projects"]]
     if not project_ids:  # a fund that holds nothing yet still has a scope to show
         project_ids = list(scope_projects(frames, fund_ids))
     facts = project_facts(frames, project_ids, as_of)
+    economics = economics_views(frames, project_ids, as_of)
 
     value_at = value_at or year_end_valuer(engine, as_of, fund_id)
     start = first_call(frames, fund_ids)
@@ -128,7 +132,12 @@ def build_committee_pack(
         holdings_by_project.setdefault(h["project_id"], []).append(h)
     pages = tuple(
         project_page(
-            i, p, holdings_by_project.get(p["project_id"], []), facts[p["project_id"]], names
+            i,
+            p,
+            holdings_by_project.get(p["project_id"], []),
+            facts[p["project_id"]],
+            names,
+            economics[p["project_id"]],
         )
         for i, p in enumerate(document["projects"], start=1)
         if p["project_id"] in facts
@@ -140,6 +149,7 @@ def build_committee_pack(
         Section("forecast", "Forecast against actual"),
         Section("charts", "The fund in charts"),
         Section("portfolio", "Portfolio"),
+        Section("pipeline", "Innovations and outcome claims"),
         Section("bridge", "NAV bridge"),
         Section("pari-passu", "Co-investors and pari passu"),
     ]
@@ -158,6 +168,7 @@ def build_committee_pack(
         forecast=headline.forecast_table(document),
         charts=charts,
         portfolio=portfolio_tables.portfolio_table(document, facts, scope_label),
+        pipeline=pipeline_view(frames, document, label, fund_ids, as_of),
         bridge=nav_bridge_view(engine, run),
         share_classes=portfolio_tables.share_classes_table(document),
         investors=portfolio_tables.investors_table(document),

@@ -56,6 +56,28 @@ def money_short(value: str | int | Decimal | None) -> str:
     return _signed(text, amount < 0 and pounds != 0)
 
 
+def money_millions(value: str | int | Decimal | None) -> str:
+    """£0.3m: millions with one decimal, for a table read in one unit (a cost stack).
+
+    An amount too small to show as a tenth of a million (under £50,000, which would
+    read £0.0m) reads as :func:`money_short` gives it (£12k), never as a false zero.
+    """
+    amount = to_decimal(value)
+    if amount is None:
+        return MISSING
+    shown = _rounded(abs(amount) / Decimal(10**6), 1)
+    if shown == 0:
+        return money_short(amount)
+    return _signed(f"£{shown:,}m", amount < 0)
+
+
+def money_change(value: str | int | Decimal | None) -> str:
+    """A variance, signed both ways: +£10k, −£30k, £0."""
+    amount = to_decimal(value)
+    text = money_short(amount)
+    return f"+{text}" if amount is not None and text != "£0" and amount > 0 else text
+
+
 def money_full(value: str | int | Decimal | None) -> str:
     """£1,234,567.89: for capital accounts, where an investor checks every penny."""
     amount = to_decimal(value)
@@ -97,8 +119,22 @@ def basis_points(value: float | Decimal | None) -> str:
     return f"+{points:,} bp" if points > 0 else f"{_MINUS}{abs(points):,} bp"
 
 
-def count(value: int | None) -> str:
-    return MISSING if value is None else f"{value:,}"
+def count(value: int | Decimal | None) -> str:
+    """1,234; a measure that is not whole (a count of 12.5 families) keeps its decimals."""
+    if value is None:
+        return MISSING
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        return f"{value.normalize():,f}"
+    return f"{int(value):,}"
+
+
+def days(value: float | Decimal | None) -> str:
+    """A median wait in days: 35 days, 35.5 days (a median of an even count may be a half)."""
+    if value is None:
+        return MISSING
+    amount = _rounded(to_decimal(value), 1)  # type: ignore[arg-type]
+    whole = amount == amount.to_integral_value()
+    return f"{amount.quantize(Decimal(1)) if whole else amount:,} days"
 
 
 def long_date(value: dt.date | str | None) -> str:

@@ -68,6 +68,29 @@ DEFINITIONS: tuple[Figure, ...] = (
         "closing NAV.",
     ),
     Figure(
+        "Project economics (cost stack)",
+        "Delivery, innovation (at bid: design; added in delivery: pilot) and management and "
+        "other costs recorded to date make the project expenditure. Cost of financing is what "
+        "the holders earned: realised + NAV − invested over all the project's holdings. Cost "
+        "to government is every outcome payment into the project; it equals project "
+        "expenditure + cost of financing + unexplained (the partnership's surplus or a data "
+        "gap). Cost per beneficiary and per payer divide it by the participants recorded and "
+        "by the distinct payers on the project's contracts.",
+    ),
+    Figure(
+        "Cash profile",
+        "The partnership's cash by calendar quarter: drawdowns + outcome receipts − spending "
+        "− returns to holders (repayments, interest, dividends), cumulated. The what-if "
+        "without the innovation spending drops innovation costs and divides each quarter's "
+        "outcome receipts by one plus the productivity gain the innovations are credited with.",
+    ),
+    Figure(
+        "Outcome claims",
+        "Claimed, verified, rejected and paid as known at the as-of date; the verification "
+        "rate counts verified outcomes over those decided. Days waiting run from the claim "
+        "for claims awaiting verification and from verification for those awaiting payment.",
+    ),
+    Figure(
         "Recomputed history",
         "Year-end points in the charts value the fund afresh with today's data, so they may "
         "differ from what was reported at the time; the last point is the stored run.",

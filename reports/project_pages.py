@@ -1,4 +1,5 @@
-"""One page per project: who holds it, what it returned, who pays for its outcomes."""
+"""One page per project: who holds it, what it returned, who pays for its outcomes,
+what it cost (``project_economics.py``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from .formatting import MISSING, label, money_short, multiple, percent, short_date
 from .model import Figure, Table
 from .portfolio_tables import irr_text
+from .project_economics import ProjectEconomicsView
 from .project_facts import ProjectFacts
 
 
@@ -23,6 +25,7 @@ class ProjectPage:
     metrics: Table
     marks: Table
     partners: str
+    economics: ProjectEconomicsView
 
 
 def _achieved_share(achieved: int, forecast: int) -> str:
@@ -42,6 +45,7 @@ def project_page(
     holdings: list[dict[str, Any]],
     facts: ProjectFacts,
     names: dict[str, str],
+    economics: ProjectEconomicsView,
 ) -> ProjectPage:
     pid = project["project_id"]
     end = short_date(facts.end_date) if facts.end_date else "open"
@@ -80,6 +84,7 @@ def project_page(
         metrics=_metrics(facts),
         marks=_marks(facts, names),
         partners="; ".join(facts.delivery_partners) or "none recorded",
+        economics=economics,
     )
 
 

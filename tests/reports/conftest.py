@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from .builders import sample_portfolio
+from passu.reports.committee import CommitteePack, build_committee_pack, render_committee_pack
+
+from .builders import AS_OF, flat_history, sample_portfolio
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +24,12 @@ def artefacts() -> Path:
     path = Path(__file__).resolve().parents[2] / "test-artefacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def all_pack(sample_engine: Engine, artefacts: Path) -> tuple[CommitteePack, Path]:
+    """The sample's pack for all funds, rendered once per session (test-artefacts/)."""
+    pack = build_committee_pack(sample_engine, AS_OF, value_at=flat_history(sample_engine))
+    path = artefacts / "committee-ALL.pdf"
+    render_committee_pack(pack, path)
+    return pack, path

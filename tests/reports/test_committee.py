@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
-import pytest
 from click.testing import CliRunner
 
 from passu.cli.main import cli
@@ -20,14 +19,6 @@ from passu.reports.formatting import basis_points, money_short, multiple, per_po
 
 from .builders import AS_OF, flat_history
 from .pdf import page_count, pages_as_png, pdf_text, squashed
-
-
-@pytest.fixture(scope="module")
-def all_pack(sample_engine, artefacts):
-    pack = build_committee_pack(sample_engine, AS_OF, value_at=flat_history(sample_engine))
-    path = artefacts / "committee-ALL.pdf"
-    render_committee_pack(pack, path)
-    return pack, path
 
 
 def test_key_figures_in_the_pdf_are_the_stored_runs(sample_engine, all_pack):

@@ -4,8 +4,12 @@ import pytest
 
 from passu.reports.formatting import (
     basis_points,
+    count,
+    days,
     long_date,
+    money_change,
     money_full,
+    money_millions,
     money_short,
     multiple,
     per_pound,
@@ -50,3 +54,32 @@ def test_rates_multiples_and_spreads():
     assert basis_points(-12.4) == "−12 bp"
     assert per_pound(Decimal("11.52")) == "£11.52"
     assert long_date("2026-10-31") == "31 October 2026"
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        ("300000.00", "£0.3m"),  # the seed's cost of financing, beside £6.6m
+        ("6600000.00", "£6.6m"),
+        ("50000.00", "£0.1m"),  # half up
+        ("49999.99", "£50k"),  # would read £0.0m: shown as it is, never a false zero
+        ("12000.00", "£12k"),
+        ("0.00", "£0"),
+        ("-300000.00", "−£0.3m"),
+        (None, "–"),
+    ],
+)
+def test_money_millions_reads_a_stack_in_one_unit(amount, text):
+    assert money_millions(amount) == text
+
+
+def test_variances_counts_and_days():
+    assert money_change("10000.00") == "+£10k"
+    assert money_change("-30000.00") == "−£30k"
+    assert money_change("0.20") == "£0"  # rounds to nothing: no sign
+    assert count(Decimal(410)) == "410"
+    assert count(Decimal("12.50")) == "12.5"
+    assert count(1234) == "1,234"
+    assert days(35.0) == "35 days"
+    assert days(Decimal("35.5")) == "35.5 days"  # the median of an even count
+    assert days(None) == "–"
