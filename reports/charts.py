@@ -57,9 +57,13 @@ def _svg(fig: plt.Figure, *, tight: bool = True) -> str:
     return out.getvalue()
 
 
-def _millions(value: float, _pos: object) -> str:
-    # the sign before the pound sign, and a real minus, as the tables print it
+def money_axis_label(value: float) -> str:
+    """£1.0m, −£1.0m, £0: the sign before the pound sign, a real minus, as tables print it."""
     return f"{'−' if value < 0 else ''}£{abs(value) / 1e6:,.1f}m" if value else "£0"
+
+
+def _millions(value: float, _pos: object) -> str:
+    return money_axis_label(value)
 
 
 def _percent(value: float, _pos: object) -> str:

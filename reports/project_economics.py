@@ -34,6 +34,7 @@ from .formatting import (
     percent,
     short_date,
 )
+from .line_svg import line_chart
 from .model import Chart, Table
 
 # What the what-if credits the innovations with: the published family-therapy programme
@@ -43,7 +44,6 @@ WHAT_IF_PRODUCTIVITY_GAIN = Decimal("0.8")
 # £6.6m, as the published example does); a smaller one in the units each amount needs.
 MILLIONS_FROM = Decimal(1_000_000)
 # Room for "−£1.2m" on the left and a one-row legend above, on a 6.6 × 2.2 in chart.
-CASH_MARGINS = (0.1, 0.11, 0.99, 0.86)
 STAGES = {"design": "design (at bid)", "pilot": "pilot (in delivery)"}
 EVALUATION_KINDS = {
     "qca": "Qualitative comparative analysis",
@@ -261,9 +261,7 @@ def cash_chart(
         )
     return Chart(
         "Cash profile: cumulative net position by quarter",
-        charts.time_series(
-            series, y_axis="money", height_in=2.2, zero_line=True, margins=CASH_MARGINS
-        ),
+        line_chart(series, label=charts.money_axis_label, height_in=2.2),
         caption,
     )
 
