@@ -330,6 +330,10 @@ def show_project(engine: Engine, project_id: str) -> list[Listing]:
 def fund_scope(frames: PortfolioFrames, fund_id: str | None) -> tuple[str, tuple[str, ...]]:
     """The scope label and fund ids: one fund, or every fund together as ``ALL``."""
     funds = tuple(sorted(frames.funds["fund_id"]))
+    if not funds:
+        raise UsageError(
+            "the database holds no funds yet: import a portfolio with `passu import PATH`"
+        )
     if fund_id is None:
         return "ALL", funds
     if fund_id not in funds:
@@ -339,12 +343,8 @@ def fund_scope(frames: PortfolioFrames, fund_id: str | None) -> tuple[str, tuple
 
 def is_illustrative(frames: PortfolioFrames) -> bool:
     """The shipped sample marks its funds ``illustrative=true`` (an attribute column)."""
-    return bool(
-        frames.funds.get("attributes", pd.Series(dtype=object))
-        .fillna("")
-        .str.contains('"illustrative": "true"')
-        .any()
-    )
+    attributes = frames.funds.get("attributes", pd.Series(dtype=object))
+    return any('"illustrative": "true"' in str(text) for text in attributes.dropna())
 
 
 ILLUSTRATIVE = (
