@@ -121,7 +121,7 @@ def _cell(kind: str, text: str) -> object:
     if text == "":
         return None
     if kind == "money":
-        return float(Decimal(text))  # a numeric cell; two decimals read back exactly
+        return Decimal(text)  # a numeric cell (openpyxl writes Decimal as a number)
     if kind in ("count", "year"):
         return int(text)
     if kind == "date":
