@@ -96,6 +96,21 @@ CASES: dict[str, tuple[Callable[[Tables], None], str]] = {
         "error: outcome_claims.csv, row 1, column verified_on: expected a date on or after "
         "claimed_on 2014-10-10, found 2014-10-01",
     ),
+    "claim both verified and rejected": (
+        _set("outcome_claims", 0, "rejected_on", "2014-11-01"),
+        "error: outcome_claims.csv, row 1, column rejected_on: expected a claim either verified "
+        "or rejected, not both, found verified 2014-10-30 and rejected 2014-11-01",
+    ),
+    "verified count above the count claimed": (
+        _set("outcome_claims", 0, "verified_count", "13"),
+        "error: outcome_claims.csv, row 1, column verified_count: expected at most the count "
+        "claimed (12), found 13",
+    ),
+    "payment naming an unknown claim": (
+        _set("outcome_payments", 0, "claim_id", "CL9"),
+        "error: outcome_payments.csv, row 1, column claim_id: expected a reference to "
+        "outcome_claims.csv (claim_id), found unknown 'CL9'",
+    ),
     "innovation cost without innovation": (
         _set("project_costs", 1, "innovation_id", ""),
         "error: project_costs.csv, row 2, column innovation_id: expected the innovation this "
