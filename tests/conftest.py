@@ -10,9 +10,16 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 from sqlalchemy import Engine
 
 from passu.portfolio.database import make_engine, upgrade
+
+# CI replays the same examples every run, so a red build can be reproduced; locally
+# hypothesis explores new ones each time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 PG_ADMIN_URL = os.environ.get(
     "PASSU_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
