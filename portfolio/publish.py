@@ -31,6 +31,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from passu.valuation.money import pence_to_decimal
+
 from . import publish_metrics
 from .errors import UsageError
 from .frames import PortfolioFrames
@@ -341,7 +343,7 @@ def _metrics(frames: PortfolioFrames, projects: tuple[str, ...]) -> list[dict[st
             "Id": m.metric_id,
             "Outcome Definition - (Value)": m.name,
             "Policy sector - (Value)": m.policy_area,
-            "Notes": f"price £{Decimal(int(m.price_pence)).scaleb(-2):,.2f} per outcome",
+            "Notes": f"price £{pence_to_decimal(int(m.price_pence)):,.2f} per outcome",
         }
         for m in metric_scope(frames, projects).itertuples()
     ]

@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from passu.valuation.money import pence_to_decimal
+
 from .frames import PortfolioFrames
 
 METRICS_COLUMNS = (
@@ -26,7 +28,7 @@ def quarter_label(start: dt.date) -> str:
 
 
 def money(pence: int) -> str:
-    return f"{Decimal(int(pence)).scaleb(-2):.2f}"
+    return f"{pence_to_decimal(int(pence)):.2f}"
 
 
 def number(value: Decimal) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from passu.valuation.money import pence_to_decimal
 from passu.valuation.outcome_summary import OutcomesSummary, outcomes_summary
 
 from .database import require_schema
@@ -22,7 +23,7 @@ LISTABLE = ("funds", "investors", "projects", "holdings", "contracts")
 
 
 def pounds(pence: Any) -> Decimal:
-    return Decimal(int(pence)).scaleb(-2)
+    return pence_to_decimal(int(pence))
 
 
 def _date(value: Any) -> dt.date | None:

@@ -15,6 +15,8 @@ from sqlalchemy import BigInteger, Numeric, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from passu.valuation.money import pence_to_decimal
+
 PENNY = Decimal("0.01")
 
 
@@ -31,7 +33,7 @@ def to_pence(value: Decimal) -> int:
 
 
 def from_pence(pence: int) -> Decimal:
-    return Decimal(int(pence)).scaleb(-2)
+    return pence_to_decimal(int(pence))
 
 
 class Money(TypeDecorator[Decimal]):

@@ -14,7 +14,7 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy import Engine
 
-from passu.valuation.money import round_half_up
+from passu.valuation.money import pence_to_decimal, round_half_up
 from passu.valuation.social_value import DeflatorYearMissing, rebase
 
 from .errors import UsageError
@@ -41,7 +41,7 @@ def portfolio_unit_values(frame: pd.DataFrame) -> pd.DataFrame:
         pence = out.pop(f"{kind}_pence")
         # a short reference table: Decimal per cell keeps values exact
         out[kind] = pd.Series(
-            [None if pd.isna(p) else Decimal(int(p)).scaleb(-2) for p in pence],
+            [None if pd.isna(p) else pence_to_decimal(int(p)) for p in pence],
             index=out.index,
             dtype=object,
         )

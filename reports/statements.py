@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from passu.portfolio.errors import UsageError
 from passu.portfolio.register import ILLUSTRATIVE, load_all
 from passu.portfolio.runs import get_run
+from passu.valuation.money import pence_to_decimal
 
 from .formatting import MISSING, long_date, money_full, multiple, percent, short_date
 from .model import Figure, Table
@@ -153,7 +154,7 @@ def _flows_table(frames: Any, investor_id: str, fund_id: str) -> Table:
         (
             short_date(r.date.date()),
             "Capital call" if r.kind == "call" else "Distribution",
-            money_full(Decimal(int(r.amount_pence)).scaleb(-2)),
+            money_full(pence_to_decimal(int(r.amount_pence))),
         )
         for r in own.itertuples(index=False)
     )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pandas as pd
+
+from .money import pence_to_decimal
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Finding:
 
 def pounds(pence: int) -> str:
     """Money in full, as a terminal table prints it: 123456 → '£1,234.56'."""
-    value = Decimal(int(pence)).scaleb(-2)
+    value = pence_to_decimal(int(pence))
     sign = "-" if value < 0 else ""
     return f"{sign}£{abs(value):,.2f}"
 
