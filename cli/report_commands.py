@@ -27,8 +27,20 @@ def report() -> None:
     type=_OUTPUT,
     help="Where to write the PDF (default: committee-<scope>-<as-of>.pdf here).",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Render the pack in N processes at once (default: one per CPU).",
+)
 @pass_settings
-def committee(settings: Settings, as_of: dt.date, fund_id: str | None, output: Path | None) -> None:
+def committee(
+    settings: Settings,
+    as_of: dt.date,
+    fund_id: str | None,
+    output: Path | None,
+    jobs: int | None,
+) -> None:
     """The investment committee's pack (A4 PDF) from the run saved for the as-of date.
 
     Cover, headline figures, forecast against actual, charts, the portfolio,
@@ -44,7 +56,7 @@ def committee(settings: Settings, as_of: dt.date, fund_id: str | None, output: P
 
     path = output or Path(f"committee-{fund_id or 'ALL'}-{as_of.isoformat()}.pdf")
     settings.say(f"rendering the committee pack for {as_of} (recomputing year-end history)")
-    click.echo(committee_pack(settings.engine, as_of, path, fund_id))
+    click.echo(committee_pack(settings.engine, as_of, path, fund_id, jobs=jobs))
 
 
 @report.command("shareholder")

@@ -10,10 +10,12 @@ the portfolio as of the same date and says where it came from.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy import Engine
 
 from passu.portfolio.outcomes_report import scope_projects
@@ -22,17 +24,19 @@ from passu.portfolio.runs import StoredRun, get_run
 from passu.portfolio.valuation_run import fund_document, load_inputs
 
 from . import committee_charts, headline, portfolio_tables
+from .assemble import Metadata, assemble, page_numbers, page_sizes
 from .bridge import BridgeView, nav_bridge_view
 from .formatting import long_date
 from .history import ValueAt, cumulative_cash, first_call, fund_history, year_ends
 from .market import MarketView, market_view
 from .methods import DEFINITIONS, SOURCES
 from .model import Chart, Cover, Figure, FigureGroup, Section, Table
+from .parts import Part, PartRenderer, RenderedPart, Unit, group_units, render_part
 from .pipeline_page import PipelineView, pipeline_view
 from .project_economics import economics_views
 from .project_facts import project_facts
 from .project_pages import ProjectPage, project_page
-from .render import SafeFetcher, render_html, write_pdf
+from .render import SafeFetcher, render_html, template_macros
 
 
 @dataclass(frozen=True)
@@ -183,17 +187,93 @@ def build_committee_pack(
 
 
 def render_committee_pack(
-    pack: CommitteePack, path: Path, *, fetcher: SafeFetcher | None = None
+    pack: CommitteePack,
+    path: Path,
+    *,
+    fetcher: SafeFetcher | None = None,
+    jobs: int | None = None,
 ) -> SafeFetcher:
+    """Render ``pack`` to ``path`` in parts, one per CPU (or ``jobs``), then join them.
+
+    The body (sections, project pages, methods) is laid out in the workers while
+    this process lays out the opening with placeholder page numbers; then the
+    opening is rendered with the real numbers and the furniture with "Page n of N".
+    Returns ``fetcher`` with every URL the parts asked for in ``requested``.
+    """
     fetcher = fetcher or SafeFetcher()
-    # Charts go in as data: URIs the fetcher knows it wrote: WeasyPrint draws them with its
-    # SVG renderer instead of styling thousands of path elements as HTML.
+    macros = template_macros("committee_parts.html")
+    units = [
+        _unit(fetcher, macros.sections, pack),
+        *(_unit(fetcher, macros.project, p) for p in pack.projects),
+        _unit(fetcher, macros.methods, pack),
+    ]
+    with PartRenderer(jobs) as renderer:
+        collect = renderer.start(
+            [_document(pack, run) for run in group_units(units, renderer.jobs)]
+        )
+        placeholders = {s.anchor: "000" for s in pack.contents}
+        opening = render_part(_opening(pack, fetcher, placeholders), write=False)
+        body = collect()
+        for _attempt in range(3):
+            collect = renderer.start([_furniture(pack, page_sizes([opening, *body]))])
+            final = render_part(_opening(pack, fetcher, _numbers(pack, [opening, *body])))
+            (furniture,) = collect()
+            if final.pages == opening.pages:
+                break
+            opening = final  # the numbers changed the contents' length: number it again
+        else:
+            raise RuntimeError("the contents would not settle on a page count")
+    for part in (final, *body, furniture):
+        fetcher.requested.extend(part.requested)
+    assemble([final, *body], furniture, path, Metadata(_title(pack)))
+    return fetcher
+
+
+def _title(pack: CommitteePack) -> str:
+    return f"{pack.cover.title}: {pack.cover.subtitle}, {pack.cover.as_of}"
+
+
+def _unit(fetcher: SafeFetcher, macro: Callable[..., str], *args: object) -> Unit:
+    """A macro of committee_parts.html as a unit; its last argument places charts."""
+    own = SafeFetcher()  # the data: URIs in this unit, and no others, go to its renderer
+
+    def chart_src(svg: str) -> str:
+        return own.data_uri("image/svg+xml", svg.encode("utf-8"))
+
+    html = str(macro(*args, chart_src))
+    fetcher.allowed_data |= own.allowed_data
+    return Unit(html, frozenset(own.allowed_data))
+
+
+def _document(pack: CommitteePack, units: list[Unit]) -> Part:
+    # the units were rendered (and escaped) by the same autoescaping environment
+    html = render_html("committee.html", title=_title(pack), units=[Markup(u.html) for u in units])
+    return Part(html, frozenset().union(*(u.allowed_data for u in units)))
+
+
+def _opening(pack: CommitteePack, fetcher: SafeFetcher, numbers: dict[str, str]) -> Part:
+    macros = template_macros("committee_parts.html")
+    return _document(pack, [_unit(fetcher, macros.opening, pack, numbers)])
+
+
+def _numbers(pack: CommitteePack, parts: list[RenderedPart]) -> dict[str, str]:
+    found = page_numbers(parts)
+    return {s.anchor: str(found[s.anchor]) for s in pack.contents}
+
+
+def _furniture(pack: CommitteePack, sizes: list[tuple[float, float]]) -> Part:
+    """The running header and footer and page numbers, one sheet per page of ``sizes``."""
+    page_types: dict[tuple[float, float], str] = {}
+    for size in sizes:
+        page_types.setdefault(size, f"sheet{len(page_types)}")
     html = render_html(
-        "committee.html",
-        pack=pack,
-        chart_src=lambda svg: fetcher.data_uri("image/svg+xml", svg.encode("utf-8")),
+        "furniture.html",
+        page_types={name: size for size, name in page_types.items()},
+        sheets=[page_types[size] for size in sizes],
+        footer=pack.footer,
+        illustrative=pack.illustrative is not None,
     )
-    return write_pdf(html, path, fetcher=fetcher)
+    return Part(html, frozenset(), margin_boxes=True)
 
 
 def committee_pack(
@@ -203,8 +283,9 @@ def committee_pack(
     fund_id: str | None = None,
     *,
     value_at: ValueAt | None = None,
+    jobs: int | None = None,
 ) -> Path:
     """Build and render the pack to ``path`` (the function ``passu report committee`` calls)."""
     pack = build_committee_pack(engine, as_of, fund_id, value_at=value_at)
-    render_committee_pack(pack, path)
+    render_committee_pack(pack, path, jobs=jobs)
     return path

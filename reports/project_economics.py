@@ -19,7 +19,7 @@ import pandas as pd
 
 from passu.portfolio.economics_report import economics_of_projects
 from passu.portfolio.frames import PortfolioFrames
-from passu.valuation.cash_profile import CashQuarter, cash_profile
+from passu.valuation.cash_profile import CashQuarter, cash_profiles
 from passu.valuation.economics import NO_COSTS, ProjectEconomics
 from passu.valuation.innovations import InnovationCost, innovation_register
 
@@ -84,47 +84,42 @@ def economics_views(
         project_ids=ids,
     ):
         registers[innovation.project_id].append(innovation)
-    # each project's rows only, once: cash_profile filters whole frames on every call
-    flows = frames.project_flows.groupby("project_id")
-    costs = frames.project_costs.groupby("project_id")
-    contracts = frames.outcome_contracts
-    project_of = dict(zip(contracts["contract_id"], contracts["project_id"], strict=True))
-    payments = frames.outcome_payments
-    payments = payments.groupby(payments["contract_id"].map(project_of))
+    cash = {
+        "project_flows": frames.project_flows,
+        "project_costs": frames.project_costs,
+        "outcome_payments": frames.outcome_payments,
+        "outcome_contracts": frames.outcome_contracts,
+        "as_of": as_of,
+        "project_ids": ids,
+    }
+    actuals = cash_profiles(**cash)  # type: ignore[arg-type]
+    innovating = [pid for pid in ids if registers[pid]]
+    what_ifs = (
+        cash_profiles(
+            **{**cash, "project_ids": innovating},  # type: ignore[arg-type]
+            without_innovation=True,
+            productivity_gain=WHAT_IF_PRODUCTIVITY_GAIN,
+        )
+        if innovating
+        else {}
+    )
     evaluations = frames.evaluations.groupby("project_id")
-
-    def rows(grouped: pd.api.typing.DataFrameGroupBy, like: pd.DataFrame, pid: str) -> pd.DataFrame:
-        return grouped.get_group(pid) if pid in grouped.groups else like.iloc[0:0]
-
     views = {}
     for pid in ids:
-        cash = {
-            "project_flows": rows(flows, frames.project_flows, pid),
-            "project_costs": rows(costs, frames.project_costs, pid),
-            "outcome_payments": rows(payments, frames.outcome_payments, pid),
-            "outcome_contracts": contracts[contracts["project_id"] == pid],
-            "as_of": as_of,
-            "project_ids": [pid],
-        }
-        actual = cash_profile(**cash)  # type: ignore[arg-type]
-        what_if = (
-            cash_profile(
-                **cash,  # type: ignore[arg-type]
-                without_innovation=True,
-                productivity_gain=WHAT_IF_PRODUCTIVITY_GAIN,
-            )
-            if registers[pid]
-            else None
-        )
+        actual = actuals.get(pid, ())
         views[pid] = ProjectEconomicsView(
             stack=cost_stack(stacks[pid]),
             stack_notes=_stack_notes(stacks[pid]),
             register=_register(registers[pid]),
-            cash=cash_chart(actual, what_if),
+            cash=cash_chart(actual, what_ifs.get(pid, ()) if registers[pid] else None),
             cash_note="No drawdown, spending, outcome receipt or return recorded yet."
             if not actual
             else "",
-            evaluations=_evaluations(rows(evaluations, frames.evaluations, pid)),
+            evaluations=_evaluations(
+                evaluations.get_group(pid)
+                if pid in evaluations.groups
+                else frames.evaluations.iloc[0:0]
+            ),
         )
     return views
 

@@ -49,6 +49,11 @@ def render_html(template: str, **context: Any) -> str:
     return _ENV.get_template(template).render(**context)
 
 
+def template_macros(template: str) -> Any:
+    """A template's macros, to call from Python; each returns escaped markup."""
+    return _ENV.get_template(template).module
+
+
 class SafeFetcher(URLFetcher):
     """WeasyPrint's URL fetcher: the package's templates folder and our data: URIs only.
 
@@ -88,10 +93,8 @@ class SafeFetcher(URLFetcher):
 def write_pdf(html: str, path: Path, *, fetcher: SafeFetcher | None = None) -> SafeFetcher:
     """Render ``html`` (made by :func:`render_html`) to ``path``; returns the fetcher used."""
     fetcher = fetcher or SafeFetcher()
-    css = weasyprint.CSS(
-        string=_template_source("report.css"), url_fetcher=fetcher, base_url=_base_url()
-    )
-    document = weasyprint.HTML(string=html, base_url=_base_url(), url_fetcher=fetcher)
+    css = report_css(fetcher)
+    document = weasyprint.HTML(string=html, base_url=base_url(), url_fetcher=fetcher)
     path.parent.mkdir(parents=True, exist_ok=True)
     # A fixed identifier and no clock in the metadata; the font subsets still carry a
     # timestamp, so two renders show the same figures but may differ in a few bytes.
@@ -99,5 +102,12 @@ def write_pdf(html: str, path: Path, *, fetcher: SafeFetcher | None = None) -> S
     return fetcher
 
 
-def _base_url() -> str:
+def report_css(fetcher: SafeFetcher) -> weasyprint.CSS:
+    """The reports' one stylesheet, fetched through ``fetcher`` like everything else."""
+    return weasyprint.CSS(
+        string=_template_source("report.css"), url_fetcher=fetcher, base_url=base_url()
+    )
+
+
+def base_url() -> str:
     return _templates_dir().as_uri() + "/"

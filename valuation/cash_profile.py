@@ -60,10 +60,40 @@ def cash_profile(
     without_innovation: bool = False,
     productivity_gain: Decimal = Decimal(0),
 ) -> tuple[CashQuarter, ...]:
-    """Quarter by quarter cash in and out of the projects (definitions in the module docstring).
+    """Quarter by quarter cash in and out of the projects together (definitions above).
 
     Every quarter from the first with a row to the last with one is listed,
     quiet quarters with zeros.
+    """
+    profiles = cash_profiles(
+        project_flows=project_flows,
+        project_costs=project_costs,
+        outcome_payments=outcome_payments,
+        outcome_contracts=outcome_contracts,
+        as_of=as_of,
+        project_ids=project_ids,
+        without_innovation=without_innovation,
+        productivity_gain=productivity_gain,
+        by_project=False,
+    )
+    return profiles.get("", ())
+
+
+def cash_profiles(
+    *,
+    project_flows: pd.DataFrame,
+    project_costs: pd.DataFrame,
+    outcome_payments: pd.DataFrame,
+    outcome_contracts: pd.DataFrame,
+    as_of: dt.date,
+    project_ids: Collection[str] | None = None,
+    without_innovation: bool = False,
+    productivity_gain: Decimal = Decimal(0),
+    by_project: bool = True,
+) -> dict[str, tuple[CashQuarter, ...]]:
+    """Each project's own cash profile, all in one pass; a project with no rows has none.
+
+    ``by_project=False`` adds the projects together, under the key "".
     """
     if productivity_gain <= -1:
         raise ValueError("productivity_gain must be above -1 (receipts ÷ (1 + gain))")
@@ -81,24 +111,35 @@ def cash_profile(
         _labelled(flows[flows["kind"] == "drawdown"], "drawdowns"),
         _labelled(flows[flows["kind"].isin(RETURN_KINDS)], "returns_to_holders"),
         _labelled(receipts, "outcome_receipts"),
-        costs.assign(column=costs["category"])[["date", "column", "amount_pence"]],
+        _labelled(costs, costs["category"]),
     ]
     parts = [part for part in parts if not part.empty]
     if not parts:
-        return ()
+        return {}
     rows = pd.concat(parts, ignore_index=True)
-    rows = rows.assign(quarter=rows["date"].dt.to_period("Q"))
-    table = rows.pivot_table(
-        index="quarter", columns="column", values="amount_pence", aggfunc="sum", fill_value=0
+    rows = rows.assign(
+        group=rows["project_id"] if by_project else "", quarter=rows["date"].dt.to_period("Q")
     )
-    quarters = pd.period_range(table.index.min(), table.index.max(), freq="Q")
-    table = table.reindex(index=quarters, columns=list(COLUMNS), fill_value=0).fillna(0)
+    # integer pence throughout: unstack's fill keeps int64 where a pivot would pass via float
+    sums = rows.groupby(["group", "quarter", "column"])["amount_pence"].sum()
+    table = sums.unstack("column", fill_value=0).reindex(columns=list(COLUMNS), fill_value=0)
+    return {
+        str(group): _quarters(quarterly.droplevel("group"), without_innovation, productivity_gain)
+        for group, quarterly in table.groupby(level="group", sort=True)
+    }
 
+
+def _quarters(
+    table: pd.DataFrame, without_innovation: bool, productivity_gain: Decimal
+) -> tuple[CashQuarter, ...]:
+    """One profile from its quarterly sums (pence), quiet quarters filled with zeros."""
+    quarters = pd.period_range(table.index.min(), table.index.max(), freq="Q")
+    table = table.reindex(index=quarters, fill_value=0)
     divisor = Decimal(1) + productivity_gain
     profile = []
     cumulative = Decimal("0.00")
-    for quarter, row in table.astype("int64").iterrows():
-        amounts = {column: pence_to_decimal(int(row[column])) for column in COLUMNS}
+    for quarter, row in zip(quarters, table.itertuples(index=False), strict=True):
+        amounts = {column: pence_to_decimal(int(v)) for column, v in zip(COLUMNS, row, strict=True)}
         if without_innovation:
             amounts["outcome_receipts"] = round_half_up(amounts["outcome_receipts"] / divisor)
         spending = sum((amounts[column] for column in SPENDING), Decimal(0))
@@ -112,7 +153,7 @@ def cash_profile(
         profile.append(
             CashQuarter(
                 quarter=str(quarter),
-                quarter_end=quarter.end_time.date(),  # type: ignore[attr-defined]
+                quarter_end=quarter.end_time.date(),
                 **amounts,
                 net=net,
                 cumulative_net=cumulative,
@@ -121,5 +162,5 @@ def cash_profile(
     return tuple(profile)
 
 
-def _labelled(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    return frame.assign(column=column)[["date", "column", "amount_pence"]]
+def _labelled(frame: pd.DataFrame, column: str | pd.Series) -> pd.DataFrame:
+    return frame.assign(column=column)[["project_id", "date", "column", "amount_pence"]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -12,6 +13,12 @@ from pypdf import PdfReader
 
 def pdf_text(path: Path) -> str:
     """Every page's text, pages separated by a form feed."""
+    return _text(path.resolve(), path.stat().st_mtime_ns)
+
+
+@functools.cache
+def _text(path: Path, _modified: int) -> str:
+    # several tests read the same session-wide pack; pypdf takes seconds over it
     return "\f".join(page.extract_text() for page in PdfReader(path).pages)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from passu.reports.committee import build_committee_pack, render_committee_pack
-from passu.reports.render import RefusedURL, SafeFetcher, _base_url
+from passu.reports.render import RefusedURL, SafeFetcher, base_url
 from passu.reports.statements import write_statement
 
 from .builders import AS_OF, edit_csv, flat_history, sample_portfolio
@@ -19,12 +19,12 @@ FORBIDDEN = ("/etc/hostname", "127.0.0.1")
 
 def test_the_fetcher_serves_only_passus_own_files():
     fetcher = SafeFetcher()
-    assert fetcher(_base_url() + "report.css").content_type == "text/css"
+    assert fetcher(base_url() + "report.css").content_type == "text/css"
     for url in (
         "file:///etc/hostname",
         "http://127.0.0.1:9/x.css",
         "https://example.org/font.woff",
-        _base_url() + "../portfolio/data/SOURCES.md",
+        base_url() + "../portfolio/data/SOURCES.md",
         "data:text/css;base64,Ym9keXt9",  # a data: URI passu did not write itself
     ):
         with pytest.raises(RefusedURL):

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from passu.valuation.cash_profile import cash_profile
+from passu.valuation.cash_profile import cash_profile, cash_profiles
 from passu.valuation.economics import NO_COSTS, cost_of_financing, project_economics
 from passu.valuation.innovations import (
     InnovationTotal,
@@ -337,6 +337,45 @@ def test_quarterly_cash_profile():
         D("20000.00"),
         D("80000.00"),
     )
+
+
+def _second_project(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """cash_frames() plus project DP: a 40k drawdown in 2024Q2, 15k paid to it in 2024Q3."""
+    flows = frames["project_flows"]
+    extra_flow = flows.iloc[[0]].assign(project_id="DP", amount_pence=40 * K)
+    extra_flow["date"] = dates(["2024-05-20"])
+    paid = frames["outcome_payments"]
+    extra_paid = paid.assign(contract_id="DPC", amount_pence=15 * K)
+    extra_paid["date"] = dates(["2024-07-01"])
+    return {
+        **frames,
+        "project_flows": pd.concat([flows, extra_flow], ignore_index=True),
+        "outcome_payments": pd.concat([paid, extra_paid], ignore_index=True),
+        "outcome_contracts": pd.DataFrame(
+            {"contract_id": ["CPC", "DPC"], "project_id": ["CP", "DP"]}
+        ),
+    }
+
+
+def test_each_projects_profile_in_one_pass():
+    frames = _second_project(cash_frames())
+    every = cash_profiles(**frames, as_of=dt.date(2024, 9, 30))
+    assert sorted(every) == ["CP", "DP"]
+    # CP's own profile is the one worked out above: cumulative 60k, 60k, 80k
+    assert [q.cumulative_net for q in every["CP"]] == [D("60000.00"), D("60000.00"), D("80000.00")]
+    # DP starts in its own first quarter: +40k drawn in Q2, +15k received in Q3
+    assert [(q.quarter, q.net) for q in every["DP"]] == [
+        ("2024Q2", D("40000.00")),
+        ("2024Q3", D("15000.00")),
+    ]
+    # together they are the two added quarter by quarter: Q2 60k + 40k, Q3 80k + 55k
+    together = cash_profile(**frames, as_of=dt.date(2024, 9, 30))
+    assert [q.cumulative_net for q in together] == [
+        D("60000.00"),
+        D("100000.00"),
+        D("135000.00"),
+    ]
+    assert cash_profiles(**frames, as_of=dt.date(2024, 9, 30), by_project=False) == {"": together}
 
 
 def test_cash_profile_without_innovation():

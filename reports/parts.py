@@ -1,0 +1,173 @@
+"""Render a long report as several HTML documents at once, one process per CPU.
+
+WeasyPrint lays out about nine A4 pages a second on one core, and a pack of 200
+projects has over 400 pages. The pack breaks into parts at its own page breaks
+(the opening, the fund's sections, runs of project pages, methods), so each part
+lays out exactly as it would inside the whole document; the parts render in a
+process pool and :mod:`passu.reports.assemble` joins them.
+
+What needs the whole document is left out of the parts and added afterwards:
+page numbers (the page furniture is a separate document overlaid on every page),
+the contents' page numbers (the opening is rendered again once the other parts'
+page counts are known), and links and bookmarks that cross parts (each part
+reports its anchors, links and bookmarks, in CSS pixels, for the assembly).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import weasyprint
+
+from .render import SafeFetcher, base_url, report_css
+
+# The margin boxes (running header, footer, page numbers) come from the furniture
+# document, which knows the page count; a part's own pages leave the margins blank.
+_NO_MARGIN_BOXES = """
+@page { @top-left { content: none } @top-right { content: none }
+        @bottom-left { content: none } @bottom-right { content: none } }
+"""
+
+
+@dataclass(frozen=True)
+class Link:
+    page: int  # index within the part
+    target: str  # an anchor name, perhaps in another part
+    rect: tuple[float, float, float, float]  # x1, y1, x2, y2 in CSS px from the top left
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    page: int
+    level: int
+    label: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class RenderedPart:
+    pdf: bytes
+    sizes: tuple[tuple[float, float], ...]  # each page's width and height, CSS px
+    anchors: dict[str, tuple[int, float, float]]  # name -> (page, x, y), first occurrence
+    links: tuple[Link, ...]  # internal links whose anchor lies in another part
+    bookmarks: tuple[Bookmark, ...]
+    requested: tuple[str, ...]  # every URL WeasyPrint asked the fetcher for
+
+    @property
+    def pages(self) -> int:
+        return len(self.sizes)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One document to render: its HTML and the data: URIs passu wrote into it."""
+
+    html: str
+    allowed_data: frozenset[str]
+    margin_boxes: bool = False  # only the furniture document draws them
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A run of markup that starts on a new page: parts are made of whole units."""
+
+    html: str
+    allowed_data: frozenset[str]
+
+
+def group_units(units: Sequence[Unit], count: int) -> list[list[Unit]]:
+    """``units`` in at most ``count`` runs, in order, of nearly equal length of markup.
+
+    Layout time follows the length of the markup closely enough to share the work
+    out: a run is cut where the running length passes the next equal share.
+    """
+    total = sum(len(u.html) for u in units) or 1
+    runs: list[list[Unit]] = [[]]
+    done = 0
+    for unit in units:
+        share = total * len(runs) / count
+        if runs[-1] and done + len(unit.html) / 2 > share and len(runs) < count:
+            runs.append([])
+        runs[-1].append(unit)
+        done += len(unit.html)
+    return runs
+
+
+def render_part(part: Part, *, write: bool = True) -> RenderedPart:
+    """Lay out one part and (if ``write``) write its PDF, in a worker or in this process."""
+    fetcher = SafeFetcher()
+    fetcher.allowed_data.update(part.allowed_data)
+    stylesheets = [report_css(fetcher)]
+    if not part.margin_boxes:
+        stylesheets.append(weasyprint.CSS(string=_NO_MARGIN_BOXES))
+    html = weasyprint.HTML(string=part.html, base_url=base_url(), url_fetcher=fetcher)
+    document = html.render(stylesheets=stylesheets)
+    anchors: dict[str, tuple[int, float, float]] = {}
+    for number, page in enumerate(document.pages):
+        for name, (x, y, _x2, _y2) in page.anchors.items():
+            anchors.setdefault(name, (number, x, y))
+    links, bookmarks = [], []
+    for number, page in enumerate(document.pages):
+        kept = []
+        for link in page.links:
+            kind, target, rect, _box = link
+            if kind == "internal" and target not in anchors:
+                # WeasyPrint would drop it with an error; the assembly links it instead
+                links.append(Link(number, target, tuple(rect)))
+            else:
+                kept.append(link)
+        page.links[:] = kept
+        bookmarks += [
+            Bookmark(number, level, label, x, y) for level, label, (x, y), _s in page.bookmarks
+        ]
+    return RenderedPart(
+        pdf=document.write_pdf() if write else b"",
+        sizes=tuple((page.width, page.height) for page in document.pages),
+        anchors=anchors,
+        links=tuple(links),
+        bookmarks=tuple(bookmarks),
+        requested=tuple(fetcher.requested),
+    )
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+class PartRenderer:
+    """Renders parts in ``jobs`` worker processes; with ``jobs=1``, in this process."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = max(1, jobs if jobs is not None else available_cpus())
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> PartRenderer:
+        if self.jobs > 1:
+            # fork on Linux: the workers start with WeasyPrint and its fonts already loaded
+            method = "fork" if sys.platform == "linux" else "spawn"
+            self._pool = ProcessPoolExecutor(self.jobs, multiprocessing.get_context(method))
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def start(self, parts: Sequence[Part]) -> Callable[[], list[RenderedPart]]:
+        """Start rendering ``parts``; the function returned waits for them, in order.
+
+        Between the two this process is free for work of its own (the pack lays out
+        its opening meanwhile). With no pool, the parts render when collected.
+        """
+        if self._pool is None:
+            return lambda: [render_part(p) for p in parts]
+        futures = [self._pool.submit(render_part, p) for p in parts]
+        return lambda: [f.result() for f in futures]
