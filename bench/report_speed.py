@@ -21,7 +21,7 @@ import os
 import resource
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -55,7 +55,7 @@ def _quarter_ends(first: dt.date, count: int) -> list[dt.date]:
     return ends
 
 
-def _write(folder: Path, name: str, header: list[str], rows: Iterable[list[object]]) -> None:
+def _write(folder: Path, name: str, header: list[str], rows: Iterable[Sequence[object]]) -> None:
     with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle, lineterminator="\n")
         out.writerow(header)

@@ -31,7 +31,7 @@ def report() -> None:
     "--jobs",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Render the pack in N processes at once (default: one per CPU).",
+    help="Render the pack in N processes at once (default: one per CPU, at most 8).",
 )
 @pass_settings
 def committee(

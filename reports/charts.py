@@ -12,15 +12,17 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.ticker import FuncFormatter
 
-_STYLE = {
+_STYLE: dict[Any, Any] = {  # Any keys: matplotlib's stubs want each key as a Literal
     "svg.hashsalt": "passu",
     "svg.fonttype": "none",
     "text.parse_math": False,
@@ -104,12 +106,13 @@ def time_series(
                     (d, v, colour) for d, v in zip(s.dates, values, strict=True) if v < floor
                 ]
                 values = [max(v, floor) for v in values]
+            days = np.array(s.dates, dtype="datetime64[D]")
             if s.style == "step":
-                ax.step(s.dates, values, where="post", color=colour, label=s.label, lw=1.4)
+                ax.step(days, values, where="post", color=colour, label=s.label, lw=1.4)
             elif s.style == "dots":
-                ax.plot(s.dates, values, "o-", color=colour, label=s.label, ms=3, lw=1)
+                ax.plot(days, values, "o-", color=colour, label=s.label, ms=3, lw=1)
             else:
-                ax.plot(s.dates, values, color=colour, label=s.label, lw=1.4)
+                ax.plot(days, values, color=colour, label=s.label, lw=1.4)
         for day, value, colour in clipped:
             ax.annotate(
                 f"{fmt(value, None)} ↓",

@@ -96,9 +96,10 @@ def per_pound(value: str | Decimal | float | None) -> str:
 
 def percent(rate: float | Decimal | None, places: int = 1) -> str:
     """A fraction as a percentage: 0.0734 → 7.3%."""
-    if rate is None:
+    fraction = to_decimal(rate)
+    if fraction is None:
         return MISSING
-    value = _rounded(to_decimal(rate) * 100, places)  # type: ignore[operator]
+    value = _rounded(fraction * 100, places)
     return _signed(f"{abs(value)}%", value < 0)
 
 

@@ -143,11 +143,17 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
+# Beyond this, parts get so short that each one's fixed cost (fonts, styles) outweighs
+# the layout it saves; --jobs can still ask for more.
+DEFAULT_JOBS_AT_MOST = 8
+
+
 class PartRenderer:
     """Renders parts in ``jobs`` worker processes; with ``jobs=1``, in this process."""
 
     def __init__(self, jobs: int | None = None) -> None:
-        self.jobs = max(1, jobs if jobs is not None else available_cpus())
+        default = min(available_cpus(), DEFAULT_JOBS_AT_MOST)
+        self.jobs = max(1, jobs if jobs is not None else default)
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> PartRenderer:

@@ -181,15 +181,15 @@ def holders_table(
     rows = []
     for h in document["holdings"]:
         pid, holder, tranche = h["project_id"], h["holder_id"], h["tranche"]
-        f = facts.get(pid)
-        commitment = f.holding_commitments.get((holder, tranche)) if f else None
+        held = facts.get(pid)
+        commitment = held.holding_commitments.get((holder, tranche)) if held else None
         whole = tranche_total.get((pid, tranche))
         rows.append(
             (
                 pid,
                 tranche,
                 f"{names.get(holder, holder)} ({holder})",
-                label(f.instruments.get((holder, tranche), MISSING)) if f else MISSING,
+                label(held.instruments.get((holder, tranche), MISSING)) if held else MISSING,
                 money_short(commitment),
                 percent(commitment / whole if commitment is not None and whole else None),
                 money_short(h["invested"]),

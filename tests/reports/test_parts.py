@@ -6,10 +6,12 @@ import re
 from pathlib import Path
 
 import pikepdf
+import pytest
 
 from passu.reports.assemble import page_numbers
 from passu.reports.committee import build_committee_pack, render_committee_pack
-from passu.reports.parts import RenderedPart, Unit, group_units
+from passu.reports.parts import Part, PartRenderer, RenderedPart, Unit, group_units
+from passu.reports.render import RefusedURL
 
 from .builders import AS_OF, flat_history
 from .pdf import pdf_text, squashed
@@ -148,3 +150,13 @@ def test_one_process_or_several_render_the_same_pages(sample_engine, artefacts):
         texts[jobs] = _pages(path)
     assert len(texts[1]) > 10
     assert texts[1] == texts[3]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_workers_fetch_only_what_passu_wrote(jobs):
+    # markup that slipped past escaping would still reach nothing from a worker process
+    local = Part('<p>x</p><img src="file:///etc/hostname">', frozenset())
+    forged = Part('<img src="data:image/svg+xml;base64,PHN2Zy8+">', frozenset())
+    for part in (local, forged):
+        with pytest.raises(RefusedURL), PartRenderer(jobs) as renderer:
+            renderer.start([part])()
