@@ -35,6 +35,19 @@ def test_units_are_shared_out_in_order_by_length_of_markup():
     assert _lengths(group_units(equal, 1)) == [[10, 10, 10, 10]]
 
 
+def test_embedded_charts_weigh_less_than_markup():
+    # 1,000 characters of markup, 400 of them one chart's data: URI, weigh
+    # 600 + 15% of 400 = 660: a byte of chart costs little layout next to a table cell
+    uri = "data:image/svg+xml;base64," + "A" * 374
+    unit = Unit("<p>" + "x" * 593 + "</p>" + uri, frozenset({uri}))
+    assert (len(unit.html), len(uri)) == (1000, 400)
+    assert unit.weight == pytest.approx(660)
+    # so pages with charts are shared out as lighter than their length: by length the
+    # first run would take one of them too (2,640 + 500 is short of half of 6,640)
+    light = [unit] * 4
+    assert _lengths(group_units([_unit(2640), *light], 2)) == [[2640], [1000] * 4]
+
+
 def _part(pages: int, anchors: dict[str, int]) -> RenderedPart:
     return RenderedPart(
         pdf=b"",
