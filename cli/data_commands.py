@@ -25,6 +25,7 @@ def init(settings: Settings) -> None:
     Example:
       passu --database postgresql://fund@db.example/passu init
     """
+    settings.creates = True
     revision = upgrade(settings.engine)
     settings.say(f"schema ready at revision {revision} in {settings.url}")
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -29,8 +32,18 @@ def test_commands_on_an_empty_database_say_what_to_do(sqlite_url: str, args: lis
     assert "Traceback" not in result.output
 
 
-def test_before_init_the_schema_is_asked_for(sqlite_url: str) -> None:
-    result = CliRunner().invoke(cli, ["--database", sqlite_url, "show", "fund"])
+def test_before_init_the_database_is_asked_for_and_not_made(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    result = CliRunner().invoke(cli, ["--database", f"sqlite:///{missing}", "show", "fund"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: no database at {missing}: run `passu init` first"
+    assert not missing.exists()  # a mistyped path leaves no empty database behind
+
+
+def test_a_database_without_the_schema_asks_for_init(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()  # an SQLite file with no tables in it
+    result = CliRunner().invoke(cli, ["--database", f"sqlite:///{empty}", "show", "fund"])
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         "error: the database has no passu schema yet: run `passu init` first"
