@@ -23,6 +23,7 @@ from .builders import a_portfolio, write_csvs
 
 
 def test_roles_on_sqlite_is_a_usage_error(sqlite_url: str) -> None:
+    assert CliRunner().invoke(cli, ["--database", sqlite_url, "init"]).exit_code == 0
     result = CliRunner().invoke(cli, ["--database", sqlite_url, "db", "roles"])
     assert result.exit_code == 2
     assert "error: roles are a PostgreSQL feature: SQLite has no users" in result.stderr
