@@ -20,11 +20,21 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import weasyprint
 
+from passu.portfolio.errors import PassuError
+
 from .render import SafeFetcher, base_url, report_css
+
+
+class RenderProcessLost(PassuError):
+    """A render worker died (killed, out of memory): the pack is not written."""
+
+    exit_code = 1
+
 
 # The margin boxes (running header, footer, page numbers) come from the furniture
 # document, which knows the page count; a part's own pages leave the margins blank.
@@ -188,4 +198,14 @@ class PartRenderer:
         if self._pool is None:
             return lambda: [render_part(p) for p in parts]
         futures = [self._pool.submit(render_part, p) for p in parts]
-        return lambda: [f.result() for f in futures]
+
+        def collect() -> list[RenderedPart]:
+            try:
+                return [f.result() for f in futures]
+            except BrokenProcessPool:
+                raise RenderProcessLost(
+                    "a render process stopped before its part was done (out of memory?): "
+                    "nothing was written; try again with --jobs 1"
+                ) from None
+
+        return collect

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pikepdf
 import pytest
 
+from passu.reports import parts
 from passu.reports.assemble import page_numbers
 from passu.reports.committee import build_committee_pack, render_committee_pack
-from passu.reports.parts import Part, PartRenderer, RenderedPart, Unit, group_units
+from passu.reports.parts import (
+    Part,
+    PartRenderer,
+    RenderedPart,
+    RenderProcessLost,
+    Unit,
+    group_units,
+)
 from passu.reports.render import RefusedURL
 
 from .builders import AS_OF, flat_history
@@ -173,3 +182,18 @@ def test_workers_fetch_only_what_passu_wrote(jobs):
     for part in (local, forged):
         with pytest.raises(RefusedURL), PartRenderer(jobs) as renderer:
             renderer.start([part])()
+
+
+def _killed(_part: Part) -> RenderedPart:
+    os._exit(9)  # as the kernel's out-of-memory killer would leave it
+
+
+def test_a_lost_worker_is_one_line_and_no_pack(monkeypatch, sample_engine, tmp_path):
+    monkeypatch.setattr(parts, "render_part", _killed)
+    pack = build_committee_pack(
+        sample_engine, AS_OF, "SOF1", value_at=flat_history(sample_engine, "SOF1")
+    )
+    path = tmp_path / "pack.pdf"
+    with pytest.raises(RenderProcessLost, match="nothing was written"):
+        render_committee_pack(pack, path, jobs=2)
+    assert not path.exists()
