@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from passu.cli.main import cli
 from passu.portfolio.runs import get_run
 from passu.portfolio.valuation_run import value_document
+from passu.reports import committee
 from passu.reports.committee import (
     build_committee_pack,
     render_committee_pack,
@@ -109,9 +110,26 @@ def test_no_saved_run_is_a_usage_error_naming_the_command(sample_engine, tmp_pat
     assert not (tmp_path / "x.pdf").exists()
 
 
+def test_jobs_must_be_a_positive_count(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["--database", f"sqlite:///{tmp_path / 'x.db'}", "report", "committee", "--jobs", "0"]
+    )
+    assert result.exit_code == 2
+    assert "--jobs" in result.output and "0 is not in the range x>=1" in result.output
+    assert not (tmp_path / "x.db").exists()
+
+
 def test_report_committee_command_renders_the_pack_with_recomputed_history(
-    sample_engine, artefacts
+    sample_engine, artefacts, monkeypatch
 ):
+    asked: list[int | None] = []
+
+    class Spy(committee.PartRenderer):
+        def __init__(self, jobs: int | None = None) -> None:
+            asked.append(jobs)
+            super().__init__(jobs)
+
+    monkeypatch.setattr(committee, "PartRenderer", Spy)
     url = sample_engine.url.render_as_string(hide_password=False)
     out = artefacts / "committee-cli-ALL.pdf"
     result = CliRunner().invoke(
@@ -126,10 +144,13 @@ def test_report_committee_command_renders_the_pack_with_recomputed_history(
             "2026-10-31",
             "-o",
             str(out),
+            "--jobs",
+            "1",  # the option reaches the renderer: one process, the pack as with two
         ],
     )
     assert result.exit_code == 0, result.output
     assert result.output.strip() == str(out)
+    assert asked == [1]
     text = pdf_text(out)
     assert "recomputed" in text
     if shutil.which("pdftoppm"):  # the first pages as PNG, to look at (test-artefacts/)
