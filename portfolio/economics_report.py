@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from passu.valuation.cash_profile import COLUMNS, CashQuarter, cash_profile
-from passu.valuation.economics import ProjectEconomics, project_economics
+from passu.valuation.economics import ProjectEconomics, project_economics, projects_economics
 from passu.valuation.holdings import value_projects
 from passu.valuation.innovations import InnovationCost, innovation_register
 
@@ -68,21 +68,32 @@ def economics_of_projects(
     frames: PortfolioFrames, project_ids: Collection[str], as_of: dt.date
 ) -> dict[str, ProjectEconomics]:
     """Each project's cost stack at T, as ``economics_of`` gives it, with every project's
-    holdings valued in one pass: a committee pack needs forty stacks, not forty valuations."""
+    holdings valued and every table summed in one pass: a committee pack needs forty
+    stacks, not forty valuations."""
     ids = sorted(project_ids)
     holdings = frames.holdings[frames.holdings["project_id"].isin(ids)]
     flows = frames.project_flows[frames.project_flows["project_id"].isin(ids)]
     marks = frames.marks[frames.marks["project_id"].isin(ids)]
     values = {v.project_id: v for v in value_projects(holdings, flows, marks, as_of)}
     zero = Decimal("0.00")
-    stacks = {}
-    for pid in ids:
-        value = values.get(pid)  # a project nobody holds yet: nothing invested or earned
-        if value is None:
-            stacks[pid] = _stack(frames, pid, as_of, zero, zero, zero)
-        else:
-            stacks[pid] = _stack(frames, pid, as_of, value.invested, value.realised, value.nav)
-    return stacks
+    capital = {
+        # a project nobody holds yet: nothing invested or earned
+        pid: (zero, zero, zero)
+        if pid not in values
+        else (values[pid].realised, values[pid].nav, values[pid].invested)
+        for pid in ids
+    }
+    return projects_economics(
+        project_ids=ids,
+        as_of=as_of,
+        project_costs=frames.project_costs,
+        innovations=frames.innovations,
+        outcome_contracts=frames.outcome_contracts,
+        contract_payers=frames.contract_payers,
+        outcome_payments=frames.outcome_payments,
+        project_measures=frames.project_measures,
+        capital=capital,
+    )
 
 
 def _stack(

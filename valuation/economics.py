@@ -16,6 +16,7 @@ the quarterly cash profile in ``cash_profile.py``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -77,91 +78,124 @@ def project_economics(
     nav: Decimal | None,
     invested: Decimal | None,
 ) -> ProjectEconomics:
-    """The cost stack of ``project_id`` at ``as_of`` (definitions in the module docstring).
-
-    beneficiaries = Σ of the ``participants`` measure over periods ending ≤ T;
-    cost per beneficiary = cost to government ÷ beneficiaries; cost per payer =
-    cost to government ÷ distinct payers on the project's contracts; each to
-    the penny, half up, and None (with a note) when the count is 0.
-    """
-    notes: list[str] = []
-    costs = _costs_to_date(project_costs, innovations, project_id, as_of)
-    if costs.empty:
-        notes.append(NO_COSTS)
-    by_category = costs.groupby("category")["amount_pence"].sum()
-    by_stage = costs[costs["category"] == "innovation"].groupby("stage")["amount_pence"].sum()
-
-    def cost(pence: int) -> Decimal | None:
-        # absent, not zero: a project with no cost rows has no cost figures
-        return None if costs.empty else pence_to_decimal(int(pence))
-
-    delivery = int(by_category.get("delivery", 0))
-    innovation = int(by_category.get("innovation", 0))
-    other = int(by_category.get("management", 0)) + int(by_category.get("other", 0))
-    expenditure = cost(int(costs["amount_pence"].sum()))
-
-    financing = cost_of_financing(realised, nav, invested)
-    if financing is None:
-        notes.append("cost of financing not given")
-    paid = payments_to_date(outcome_payments, outcome_contracts, None, as_of, [project_id])
-    to_government = pence_to_decimal(int(paid["amount_pence"].sum()))
-    unexplained = (
-        None
-        if expenditure is None or financing is None
-        else to_government - expenditure - financing
-    )
-
-    beneficiaries = _beneficiaries(project_measures, project_id, as_of)
-    if beneficiaries is None:
-        notes.append("no participants recorded")
-    contracts = in_scope(outcome_contracts, "project_id", [project_id])["contract_id"]
-    payers = int(contract_payers[contract_payers["contract_id"].isin(contracts)]["payer"].nunique())
-    if payers == 0:
-        notes.append("no payers on the project's contracts")
-
-    return ProjectEconomics(
-        project_id=project_id,
+    """The cost stack of ``project_id`` at ``as_of``: :func:`projects_economics` for one."""
+    return projects_economics(
+        project_ids=[project_id],
         as_of=as_of,
-        delivery_cost=cost(delivery),
-        innovation_cost=cost(innovation),
-        innovation_design_cost=cost(int(by_stage.get("design", 0))),
-        innovation_pilot_cost=cost(int(by_stage.get("pilot", 0))),
-        other_cost=cost(other),
-        project_expenditure=expenditure,
-        cost_of_financing=financing,
-        cost_to_government=to_government,
-        unexplained=unexplained,
-        beneficiaries=beneficiaries,
-        cost_per_beneficiary=_per(to_government, beneficiaries),
-        payers=payers,
-        cost_per_payer=_per(to_government, Decimal(payers)),
-        notes=tuple(notes),
-    )
+        project_costs=project_costs,
+        innovations=innovations,
+        outcome_contracts=outcome_contracts,
+        contract_payers=contract_payers,
+        outcome_payments=outcome_payments,
+        project_measures=project_measures,
+        capital={project_id: (realised, nav, invested)},
+    )[project_id]
 
 
-def _costs_to_date(
-    project_costs: pd.DataFrame, innovations: pd.DataFrame, project_id: str, as_of: dt.date
-) -> pd.DataFrame:
-    """The project's cost rows dated ≤ T, innovation rows carrying their innovation's stage."""
-    costs = project_costs[
-        (project_costs["project_id"] == project_id) & (project_costs["date"] <= timestamp(as_of))
-    ]
-    stages = innovations[["innovation_id", "stage"]]
-    return costs.merge(stages, on="innovation_id", how="left")
+def projects_economics(
+    *,
+    project_ids: Collection[str],
+    as_of: dt.date,
+    project_costs: pd.DataFrame,
+    innovations: pd.DataFrame,
+    outcome_contracts: pd.DataFrame,
+    contract_payers: pd.DataFrame,
+    outcome_payments: pd.DataFrame,
+    project_measures: pd.DataFrame,
+    capital: Mapping[str, tuple[Decimal | None, Decimal | None, Decimal | None]],
+) -> dict[str, ProjectEconomics]:
+    """Each project's cost stack at ``as_of`` (definitions in the module docstring).
+
+    ``capital`` gives each project's (realised, NAV, invested) over all its holdings.
+    Every table is summed by project in one pass. beneficiaries = Σ of the
+    ``participants`` measure over periods ending ≤ T; cost per beneficiary = cost
+    to government ÷ beneficiaries; cost per payer = cost to government ÷ distinct
+    payers on the project's contracts; each to the penny, half up, and None (with
+    a note) when the count is 0.
+    """
+    ids = list(project_ids)
+    cutoff = timestamp(as_of)
+    costs = project_costs[project_costs["project_id"].isin(ids) & (project_costs["date"] <= cutoff)]
+    costs = costs.merge(innovations[["innovation_id", "stage"]], on="innovation_id", how="left")
+    by_category = costs.groupby(["project_id", "category"])["amount_pence"].sum()
+    innovating = costs[costs["category"] == "innovation"]
+    by_stage = innovating.groupby(["project_id", "stage"])["amount_pence"].sum()
+    spent = costs.groupby("project_id")["amount_pence"].sum()
+    paid = payments_to_date(outcome_payments, outcome_contracts, None, as_of, ids)
+    paid_by_project = paid.groupby("project_id")["amount_pence"].sum()
+    contracts = in_scope(outcome_contracts, "project_id", ids)[["contract_id", "project_id"]]
+    payers = contract_payers.merge(contracts, on="contract_id").groupby("project_id")["payer"]
+    payer_counts = payers.nunique()
+    beneficiaries = _beneficiaries(project_measures, ids, as_of)
+
+    stacks = {}
+    for pid in ids:
+        notes: list[str] = []
+        has_costs = pid in spent.index
+        if not has_costs:
+            notes.append(NO_COSTS)
+
+        def pence(table: pd.Series, key: str, pid: str = pid) -> int:
+            return int(table.get((pid, key), 0))
+
+        def cost(amount: int, has_costs: bool = has_costs) -> Decimal | None:
+            # absent, not zero: a project with no cost rows has no cost figures
+            return pence_to_decimal(amount) if has_costs else None
+
+        expenditure = cost(int(spent.get(pid, 0)))
+        realised, nav, invested = capital[pid]
+        financing = cost_of_financing(realised, nav, invested)
+        if financing is None:
+            notes.append("cost of financing not given")
+        to_government = pence_to_decimal(int(paid_by_project.get(pid, 0)))
+        unexplained = (
+            None
+            if expenditure is None or financing is None
+            else to_government - expenditure - financing
+        )
+        counted = beneficiaries.get(pid)
+        if counted is None:
+            notes.append("no participants recorded")
+        payer_count = int(payer_counts.get(pid, 0))
+        if payer_count == 0:
+            notes.append("no payers on the project's contracts")
+        stacks[pid] = ProjectEconomics(
+            project_id=pid,
+            as_of=as_of,
+            delivery_cost=cost(pence(by_category, "delivery")),
+            innovation_cost=cost(pence(by_category, "innovation")),
+            innovation_design_cost=cost(pence(by_stage, "design")),
+            innovation_pilot_cost=cost(pence(by_stage, "pilot")),
+            other_cost=cost(pence(by_category, "management") + pence(by_category, "other")),
+            project_expenditure=expenditure,
+            cost_of_financing=financing,
+            cost_to_government=to_government,
+            unexplained=unexplained,
+            beneficiaries=counted,
+            cost_per_beneficiary=_per(to_government, counted),
+            payers=payer_count,
+            cost_per_payer=_per(to_government, Decimal(payer_count)),
+            notes=tuple(notes),
+        )
+    return stacks
 
 
 def _beneficiaries(
-    project_measures: pd.DataFrame, project_id: str, as_of: dt.date
-) -> Decimal | None:
-    """Σ of the participants measure over periods ending ≤ T; None when none recorded."""
+    project_measures: pd.DataFrame, project_ids: list[str], as_of: dt.date
+) -> dict[str, Decimal]:
+    """Σ of the participants measure over periods ending ≤ T, for each project with any
+    recorded (a total of 0 counts as none recorded)."""
     rows = project_measures[
-        (project_measures["project_id"] == project_id)
+        project_measures["project_id"].isin(project_ids)
         & (project_measures["measure"] == BENEFICIARY_MEASURE)
         & (project_measures["period_end"] <= timestamp(as_of))
     ]
-    values = [v for v in (optional_decimal(value) for value in rows["value"]) if v is not None]
-    total = sum(values, Decimal(0))
-    return total if values and total != 0 else None
+    totals: dict[str, Decimal] = {}
+    for pid, value in zip(rows["project_id"], rows["value"], strict=True):
+        amount = optional_decimal(value)
+        if amount is not None:
+            totals[str(pid)] = totals.get(str(pid), Decimal(0)) + amount
+    return {pid: total for pid, total in totals.items() if total != 0}
 
 
 def _per(amount: Decimal, count: Decimal | None) -> Decimal | None:

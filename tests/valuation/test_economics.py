@@ -10,7 +10,12 @@ import pandas as pd
 import pytest
 
 from passu.valuation.cash_profile import cash_profile, cash_profiles
-from passu.valuation.economics import NO_COSTS, cost_of_financing, project_economics
+from passu.valuation.economics import (
+    NO_COSTS,
+    cost_of_financing,
+    project_economics,
+    projects_economics,
+)
 from passu.valuation.innovations import (
     InnovationTotal,
     ProjectThemeCell,
@@ -160,6 +165,31 @@ def economics(project_id: str, **kwargs: Any):
     }
     args.update(kwargs)
     return project_economics(**args)
+
+
+def test_every_project_in_one_pass_is_each_projects_own_stack():
+    tables = {
+        "project_costs": costs(),
+        "innovations": innovations(),
+        "outcome_contracts": contracts(),
+        "contract_payers": payers(),
+        "outcome_payments": payments(),
+        "project_measures": measures(),
+    }
+    both = projects_economics(
+        project_ids=["FT", "NC"],
+        as_of=AS_OF,
+        capital={
+            "FT": (D("1900000.00"), D("400000.00"), D("2000000.00")),
+            "NC": (None, None, None),
+        },
+        **tables,
+    )
+    assert both["FT"] == economics("FT")
+    assert both["NC"] == economics("NC", realised=None, nav=None, invested=None)
+    # nothing crosses between projects: NC was paid its one £50k, by its one payer
+    assert (both["NC"].cost_to_government, both["NC"].payers) == (D("50000.00"), 1)
+    assert both["FT"].payers == 10
 
 
 def test_family_therapy_cost_stack():
