@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy.engine import make_url
 
 from passu.portfolio.audit import current_user
-from passu.portfolio.database import Engine, make_engine, normalise_url, resolve_url
-from passu.portfolio.errors import UsageError
+from passu.portfolio.database import Engine, make_engine, resolve_url
 
 
 @dataclass
@@ -29,9 +26,7 @@ class Settings:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            if not self.creates:
-                _require_sqlite_file(self.url)
-            self._engine = make_engine(self.database)
+            self._engine = make_engine(self.database, must_exist=not self.creates)
         return self._engine
 
     @property
@@ -45,16 +40,3 @@ class Settings:
 
 
 pass_settings: Any = click.make_pass_decorator(Settings, ensure=True)
-
-
-def _require_sqlite_file(url: str) -> None:
-    """A mistyped SQLite path is an error, not a new empty database left behind."""
-    try:
-        parsed = make_url(normalise_url(url))
-    except Exception:
-        return  # make_engine says what is wrong with the URL
-    path = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not path or path == ":memory:":
-        return
-    if not Path(path).exists():
-        raise UsageError(f"no database at {path}: run `passu init` first")

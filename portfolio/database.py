@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
@@ -37,13 +38,18 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str | None = None) -> Engine:
+def make_engine(url: str | None = None, *, must_exist: bool = False) -> Engine:
+    """An engine for ``url``; with ``must_exist``, a SQLite file that is not there is an
+    error (SQLite would make an empty one, and a mistyped path would leave it behind)."""
     resolved = normalise_url(resolve_url(url))
     try:
         parsed = make_url(resolved)
     except Exception:
         raise UsageError(f"database URL {resolved!r}: expected e.g. sqlite:///passu.db") from None
     if parsed.get_backend_name() == "sqlite":
+        path = parsed.database
+        if must_exist and path and path != ":memory:" and not Path(path).exists():
+            raise UsageError(f"no database at {path}: run `passu init` first")
         engine = create_engine(resolved, connect_args={"timeout": WRITER_WAIT_SECONDS})
         _sqlite_pragmas(engine)
     elif parsed.get_backend_name() == "postgresql":

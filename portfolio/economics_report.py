@@ -10,7 +10,7 @@ holdings, ``valuation/holdings.py``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from passu.valuation.cash_profile import COLUMNS, CashQuarter, cash_profile
-from passu.valuation.economics import ProjectEconomics, project_economics, projects_economics
+from passu.valuation.economics import ProjectEconomics, projects_economics
 from passu.valuation.holdings import value_projects
 from passu.valuation.innovations import InnovationCost, innovation_register
 
@@ -44,68 +44,36 @@ def _project_frames(engine: Engine, project_id: str, as_of: dt.date) -> Portfoli
     return frames
 
 
-def capital_of(
-    frames: PortfolioFrames, project_id: str, as_of: dt.date
-) -> tuple[Decimal, Decimal, Decimal]:
-    """(invested, realised, NAV) over all the project's holdings at T."""
-    holdings = frames.holdings[frames.holdings["project_id"] == project_id]
-    flows = frames.project_flows[frames.project_flows["project_id"] == project_id]
-    marks = frames.marks[frames.marks["project_id"] == project_id]
-    values = value_projects(holdings, flows, marks, as_of)
-    if not values:
-        zero = Decimal("0.00")
-        return zero, zero, zero
-    (value,) = values
-    return value.invested, value.realised, value.nav
-
-
-def economics_of(frames: PortfolioFrames, project_id: str, as_of: dt.date) -> ProjectEconomics:
-    invested, realised, nav = capital_of(frames, project_id, as_of)
-    return _stack(frames, project_id, as_of, invested, realised, nav)
-
-
-def economics_of_projects(
+def capitals_of(
     frames: PortfolioFrames, project_ids: Collection[str], as_of: dt.date
-) -> dict[str, ProjectEconomics]:
-    """Each project's cost stack at T, as ``economics_of`` gives it, with every project's
-    holdings valued and every table summed in one pass: a committee pack needs forty
-    stacks, not forty valuations."""
+) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    """(invested, realised, NAV) over all of each project's holdings at T, valued in one
+    pass; a project nobody holds yet has nothing invested or earned."""
     ids = sorted(project_ids)
     holdings = frames.holdings[frames.holdings["project_id"].isin(ids)]
     flows = frames.project_flows[frames.project_flows["project_id"].isin(ids)]
     marks = frames.marks[frames.marks["project_id"].isin(ids)]
     values = {v.project_id: v for v in value_projects(holdings, flows, marks, as_of)}
     zero = Decimal("0.00")
-    capital = {
-        # a project nobody holds yet: nothing invested or earned
-        pid: (zero, zero, zero)
-        if pid not in values
-        else (values[pid].realised, values[pid].nav, values[pid].invested)
+    return {
+        pid: (values[pid].invested, values[pid].realised, values[pid].nav)
+        if pid in values
+        else (zero, zero, zero)
         for pid in ids
     }
-    return projects_economics(
-        project_ids=ids,
-        as_of=as_of,
-        project_costs=frames.project_costs,
-        innovations=frames.innovations,
-        outcome_contracts=frames.outcome_contracts,
-        contract_payers=frames.contract_payers,
-        outcome_payments=frames.outcome_payments,
-        project_measures=frames.project_measures,
-        capital=capital,
-    )
 
 
-def _stack(
+def economics_of_projects(
     frames: PortfolioFrames,
-    project_id: str,
+    project_ids: Collection[str],
     as_of: dt.date,
-    invested: Decimal,
-    realised: Decimal,
-    nav: Decimal,
-) -> ProjectEconomics:
-    return project_economics(
-        project_id=project_id,
+    capital: Mapping[str, tuple[Decimal, Decimal, Decimal]] | None = None,
+) -> dict[str, ProjectEconomics]:
+    """Each project's cost stack at T, holdings valued and every table summed in one
+    pass: a committee pack needs forty stacks, not forty valuations. ``capital`` is
+    :func:`capitals_of`, when the caller has it already."""
+    return projects_economics(
+        project_ids=sorted(project_ids),
         as_of=as_of,
         project_costs=frames.project_costs,
         innovations=frames.innovations,
@@ -113,9 +81,7 @@ def _stack(
         contract_payers=frames.contract_payers,
         outcome_payments=frames.outcome_payments,
         project_measures=frames.project_measures,
-        realised=realised,
-        nav=nav,
-        invested=invested,
+        capital=capital if capital is not None else capitals_of(frames, project_ids, as_of),
     )
 
 
@@ -133,8 +99,9 @@ def _count(value: Decimal | None) -> int | float | None:
 def project_economics_report(engine: Engine, project_id: str, as_of: dt.date) -> EconomicsView:
     """The cost stack of one project at T, line by line, then its innovation register."""
     frames = _project_frames(engine, project_id, as_of)
-    invested, realised, nav = capital_of(frames, project_id, as_of)
-    e = economics_of(frames, project_id, as_of)
+    capital = capitals_of(frames, [project_id], as_of)
+    invested, realised, nav = capital[project_id]
+    e = economics_of_projects(frames, [project_id], as_of, capital)[project_id]
     register = innovation_register(
         innovations=frames.innovations,
         project_costs=frames.project_costs,

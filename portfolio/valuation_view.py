@@ -8,6 +8,16 @@ from typing import Any
 from .listing import Column, Figure, Figures, Listing
 from .register import ILLUSTRATIVE
 
+# What each project and each holding returned, the same columns in both listings.
+_RETURNS = (
+    Column("invested", "money"),
+    Column("realised", "money"),
+    Column("nav", "money"),
+    Column("moic", "multiple"),
+    Column("irr", "rate"),
+    Column("irr_note"),
+)
+
 
 def _d(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
@@ -118,12 +128,7 @@ def tables(document: dict[str, Any]) -> list[Listing]:
                 Column("project_id"),
                 Column("policy_area"),
                 Column("status"),
-                Column("invested", "money"),
-                Column("realised", "money"),
-                Column("nav", "money"),
-                Column("moic", "multiple"),
-                Column("irr", "rate"),
-                Column("irr_note"),
+                *_RETURNS,
             ),
         )
     )
@@ -135,12 +140,7 @@ def tables(document: dict[str, Any]) -> list[Listing]:
                 Column("project_id"),
                 Column("holder_id"),
                 Column("tranche"),
-                Column("invested", "money"),
-                Column("realised", "money"),
-                Column("nav", "money"),
-                Column("moic", "multiple"),
-                Column("irr", "rate"),
-                Column("irr_note"),
+                *_RETURNS,
             ),
         )
     )

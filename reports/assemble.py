@@ -34,15 +34,26 @@ class _Placed:
     first_page: int
 
 
+def _placed(parts: Sequence[RenderedPart]) -> list[_Placed]:
+    placed, offset = [], 0
+    for part in parts:
+        placed.append(_Placed(part, offset))
+        offset += part.pages
+    return placed
+
+
+def _anchors(placed: list[_Placed]) -> dict[str, tuple[int, float, float]]:
+    """Each anchor's first place in the whole document: (page index, x, y)."""
+    found: dict[str, tuple[int, float, float]] = {}
+    for item in placed:
+        for name, (page, x, y) in item.part.anchors.items():
+            found.setdefault(name, (item.first_page + page, x, y))
+    return found
+
+
 def page_numbers(parts: Sequence[RenderedPart]) -> dict[str, int]:
     """Each anchor's page number (1-based) in the document the parts make, in order."""
-    numbers: dict[str, int] = {}
-    offset = 0
-    for part in parts:
-        for name, (page, _x, _y) in part.anchors.items():
-            numbers.setdefault(name, offset + page + 1)
-        offset += part.pages
-    return numbers
+    return {name: page + 1 for name, (page, _x, _y) in _anchors(_placed(parts)).items()}
 
 
 def page_sizes(parts: Sequence[RenderedPart]) -> list[tuple[float, float]]:
@@ -56,10 +67,7 @@ def assemble(
     total = sum(p.pages for p in parts)
     if furniture.pages != total:
         raise ValueError(f"page furniture has {furniture.pages} pages for {total}")
-    placed, offset = [], 0
-    for part in parts:
-        placed.append(_Placed(part, offset))
-        offset += part.pages
+    placed = _placed(parts)
     sources = [pikepdf.open(io.BytesIO(p.pdf)) for p in (*parts, furniture)]
     try:
         pdf = pikepdf.new()
@@ -88,13 +96,10 @@ def _destinations(
     pdf: pikepdf.Pdf, placed: list[_Placed], sizes: list[tuple[float, float]]
 ) -> dict[str, pikepdf.Array]:
     """Every anchor as a named destination, which the parts' own link annotations use."""
-    found: dict[str, pikepdf.Array] = {}
-    for item in placed:
-        for name, (page, x, y) in item.part.anchors.items():
-            number = item.first_page + page
-            if name not in found:
-                left, top = _point(sizes, number, x, y)
-                found[name] = pikepdf.Array([pdf.pages[number].obj, pikepdf.Name.XYZ, left, top, 0])
+    found = {
+        name: pikepdf.Array([pdf.pages[page].obj, pikepdf.Name.XYZ, *_point(sizes, page, x, y), 0])
+        for name, (page, x, y) in _anchors(placed).items()
+    }
     tree = pikepdf.NameTree.new(pdf)
     for name in sorted(found):
         tree[name] = found[name]

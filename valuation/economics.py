@@ -88,7 +88,7 @@ def project_economics(
         contract_payers=contract_payers,
         outcome_payments=outcome_payments,
         project_measures=project_measures,
-        capital={project_id: (realised, nav, invested)},
+        capital={project_id: (invested, realised, nav)},
     )[project_id]
 
 
@@ -106,7 +106,7 @@ def projects_economics(
 ) -> dict[str, ProjectEconomics]:
     """Each project's cost stack at ``as_of`` (definitions in the module docstring).
 
-    ``capital`` gives each project's (realised, NAV, invested) over all its holdings.
+    ``capital`` gives each project's (invested, realised, NAV) over all its holdings.
     Every table is summed by project in one pass. beneficiaries = Σ of the
     ``participants`` measure over periods ending ≤ T; cost per beneficiary = cost
     to government ÷ beneficiaries; cost per payer = cost to government ÷ distinct
@@ -143,7 +143,7 @@ def projects_economics(
             return pence_to_decimal(amount) if has_costs else None
 
         expenditure = cost(int(spent.get(pid, 0)))
-        realised, nav, invested = capital[pid]
+        invested, realised, nav = capital[pid]
         financing = cost_of_financing(realised, nav, invested)
         if financing is None:
             notes.append("cost of financing not given")
