@@ -26,9 +26,9 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from passu.portfolio.database import make_engine, upgrade
-from passu.portfolio.importer import import_portfolio
-from passu.portfolio.valuation_run import value_and_save
+from passu.portfolio.interchange.importer import import_portfolio
+from passu.portfolio.store.database import make_engine, upgrade
+from passu.portfolio.value import value_and_save
 from passu.reports.committee import build_committee_pack, render_committee_pack
 from passu.reports.parts import available_cpus
 

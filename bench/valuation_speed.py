@@ -31,9 +31,9 @@ import numpy as np
 import pyxirr
 from sqlalchemy import text
 
-from passu.portfolio.database import make_engine, upgrade
-from passu.portfolio.importer import import_portfolio
-from passu.portfolio.valuation_run import build_document, dumps, load_inputs
+from passu.portfolio.interchange.importer import import_portfolio
+from passu.portfolio.store.database import make_engine, upgrade
+from passu.portfolio.value import build_document, dumps, load_inputs
 
 AS_OF = dt.date(2022, 12, 31)
 START = np.datetime64("2012-01-31")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from passu.portfolio import benchmarks
+from passu.portfolio.reference import benchmarks
 
 from .context import Settings, pass_settings
 from .output import emit_listings, format_option

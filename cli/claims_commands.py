@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from passu.portfolio.claims_report import STATUSES, claims_report
+from passu.portfolio.claims import STATUSES, claims_report
 
 from .context import Settings, pass_settings
 from .options import as_of_option

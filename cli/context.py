@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from passu.portfolio.audit import current_user
-from passu.portfolio.database import Engine, make_engine, resolve_url
+from passu.portfolio.store.audit import current_user
+from passu.portfolio.store.database import Engine, make_engine, resolve_url
 
 
 @dataclass

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from passu.portfolio.database import upgrade
-from passu.portfolio.exporter import export_portfolio
-from passu.portfolio.importer import ImportReport, import_portfolio
+from passu.portfolio.interchange.exporter import export_portfolio
+from passu.portfolio.interchange.importer import ImportReport, import_portfolio
 from passu.portfolio.listing import Column, Listing
-from passu.portfolio.reference import unit_cost_codes
+from passu.portfolio.reference.packaged import unit_cost_codes
+from passu.portfolio.store.database import upgrade
 
 from .context import Settings, pass_settings
 from .output import emit_listings, format_option

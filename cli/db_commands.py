@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from passu.portfolio import backup as backups
-from passu.portfolio import roles as db_roles
+from passu.portfolio.interchange import backup as backups
+from passu.portfolio.store import roles as db_roles
 
 from .context import Settings, pass_settings
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from passu.portfolio.database import refusal
 from passu.portfolio.errors import InputError, PassuError
+from passu.portfolio.store.database import refusal
 
 from .context import Settings
 

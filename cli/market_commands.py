@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from passu.portfolio.market_store import import_market, market_view
+from passu.portfolio.market.store import import_market, market_view
 from passu.valuation.market import GROUPINGS
 
 from .context import Settings, pass_settings

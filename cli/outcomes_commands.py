@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from passu.portfolio import unit_values
 from passu.portfolio.contract_compare import ServiceVolumes, compare_service
-from passu.portfolio.outcomes_report import BY_CHOICES, outcomes_report
+from passu.portfolio.outcomes import BY_CHOICES, outcomes_report
+from passu.portfolio.reference import unit_values
 
 from .context import Settings, pass_settings
 from .options import as_of_option

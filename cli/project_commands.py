@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import click
 
-from passu.portfolio.economics_report import cash_profile_report, project_economics_report
-from passu.portfolio.innovations_report import innovations_report
+from passu.portfolio.economics import cash_profile_report, project_economics_report
+from passu.portfolio.innovations import innovations_report
 
 from .context import Settings, pass_settings
 from .options import as_of_option

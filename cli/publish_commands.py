@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from passu.portfolio.publish import publish as publish_case
+from passu.portfolio.market.publish import publish as publish_case
 
 from .context import Settings, pass_settings
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import click
 
-from passu.portfolio import runs
 from passu.portfolio.listing import Column, Figure, Figures, Listing
-from passu.portfolio.valuation_run import nav_bridge
+from passu.portfolio.store import runs
+from passu.portfolio.value import nav_bridge
 
 from .context import Settings, pass_settings
 from .options import DATE

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from passu.portfolio import valuation_view
+from passu.portfolio import value_view as valuation_view
 from passu.portfolio.errors import UsageError
-from passu.portfolio.valuation_run import value_and_save
+from passu.portfolio.value import value_and_save
 
 from .context import Settings, pass_settings
 from .options import as_of_option

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from passu.portfolio.listing import Column, Listing
+from passu.portfolio.store import audit
+from passu.portfolio.store.database import require_schema
+from passu.portfolio.store.frames import PortfolioFrames, load_frames
 from passu.valuation import checks as rules
 from passu.valuation.checks import Finding
-
-from . import audit
-from .database import require_schema
-from .frames import PortfolioFrames, load_frames
-from .listing import Column, Listing
 
 Check = Callable[[PortfolioFrames, dt.date], list[Finding]]
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from passu.portfolio.errors import UsageError
+from passu.portfolio.listing import Column, Listing
 from passu.valuation.compare import ContractComparison, ContractScenario, compare_contracts
-
-from .errors import UsageError
-from .listing import Column, Listing
 
 
 @dataclass(frozen=True)

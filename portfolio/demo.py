@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .database import make_engine, upgrade
-from .importer import ImportReport, import_portfolio
-from .reference import unit_cost_codes
+from passu.portfolio.interchange.importer import ImportReport, import_portfolio
+from passu.portfolio.reference.packaged import unit_cost_codes
+from passu.portfolio.store.database import make_engine, upgrade
 
 
 @contextmanager

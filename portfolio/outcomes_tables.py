@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from passu.portfolio.listing import Column, Listing
+from passu.portfolio.store.frames import PortfolioFrames
 from passu.valuation.outcomes import outcome_progress, payer_shares, payments_against_caps
-
-from .frames import PortfolioFrames
-from .listing import Column, Listing
 
 
 def rate(achieved: int, forecast: int) -> float | None:

@@ -10,14 +10,13 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from passu.portfolio.errors import UsageError
+from passu.portfolio.interchange.tables import BY_NAME
+from passu.portfolio.listing import Column, Figure, Figures, Listing
+from passu.portfolio.store.database import require_schema
+from passu.portfolio.store.frames import PortfolioFrames, load_frames, load_table
 from passu.valuation.money import pence_to_decimal
 from passu.valuation.outcome_summary import OutcomesSummary, outcomes_summary
-
-from .database import require_schema
-from .errors import UsageError
-from .frames import PortfolioFrames, load_frames, load_table
-from .listing import Column, Figure, Figures, Listing
-from .tables import BY_NAME
 
 LISTABLE = ("funds", "investors", "projects", "holdings", "contracts")
 

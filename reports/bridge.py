@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from passu.portfolio.runs import StoredRun, previous_approved
+from passu.portfolio.store.runs import StoredRun, previous_approved
 
 from .formatting import long_date, money_short
 from .model import Table
@@ -29,7 +29,7 @@ def nav_bridge_view(engine: Engine, run: StoredRun) -> BridgeView:
         return BridgeView(
             "No earlier approved run for this scope: there is no NAV to bridge from.", None
         )
-    from passu.portfolio.valuation_run import nav_bridge
+    from passu.portfolio.value import nav_bridge
 
     bridge = nav_bridge(engine, info.scope, previous.info.as_of, info.as_of)
     rows = (

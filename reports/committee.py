@@ -18,10 +18,10 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy import Engine
 
-from passu.portfolio.outcomes_report import scope_projects
+from passu.portfolio.outcomes import scope_projects
 from passu.portfolio.register import ILLUSTRATIVE, fund_scope, load_all
-from passu.portfolio.runs import StoredRun, get_run
-from passu.portfolio.valuation_run import fund_document, load_inputs
+from passu.portfolio.store.runs import StoredRun, get_run
+from passu.portfolio.value import fund_document, load_inputs
 
 from . import committee_charts, headline, portfolio_tables
 from .assemble import Metadata, assemble, page_numbers, page_sizes

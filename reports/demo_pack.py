@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from passu.portfolio.database import make_engine
 from passu.portfolio.dates import last_month_end
 from passu.portfolio.demo import run_demo
-from passu.portfolio.valuation_run import value_and_save
+from passu.portfolio.store.database import make_engine
+from passu.portfolio.value import value_and_save
 
 from .committee import committee_pack
 from .statements import write_statement

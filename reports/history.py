@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from passu.portfolio.frames import PortfolioFrames
+from passu.portfolio.store.frames import PortfolioFrames
 from passu.valuation.money import pence_to_decimal
 
 ValueAt = Callable[[dt.date], dict[str, Any]]

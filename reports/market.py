@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from passu.portfolio.errors import UsageError
-from passu.portfolio.indigo import ATTRIBUTION
+from passu.portfolio.market.indigo import ATTRIBUTION
 
 from .formatting import MISSING, count, money_short, percent
 from .model import Table
@@ -55,9 +55,9 @@ def sector_of(policy_area: str) -> str | None:
 
 def market_view(engine: Engine, document: dict[str, Any]) -> MarketView | None:
     """None when the market store is not installed or no INDIGO data are loaded."""
-    if importlib.util.find_spec("passu.portfolio.market_store") is None:
+    if importlib.util.find_spec("passu.portfolio.market.store") is None:
         return None
-    from passu.portfolio.market_store import market_summary_for
+    from passu.portfolio.market.store import market_summary_for
 
     try:
         summary = market_summary_for(engine, "GB", "policy_sector")

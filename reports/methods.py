@@ -6,8 +6,8 @@ checking a number in the pack should not need to open the code.
 
 from __future__ import annotations
 
-from passu.portfolio.indigo import ATTRIBUTION as ATTRIBUTION_INDIGO
-from passu.portfolio.reference import ATTRIBUTION_BOE_HMT, ATTRIBUTION_GMCA
+from passu.portfolio.market.indigo import ATTRIBUTION as ATTRIBUTION_INDIGO
+from passu.portfolio.reference.packaged import ATTRIBUTION_BOE_HMT, ATTRIBUTION_GMCA
 
 from .model import Figure
 

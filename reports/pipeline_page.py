@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from passu.portfolio.claims_report import position
-from passu.portfolio.frames import PortfolioFrames
-from passu.portfolio.innovations_report import innovation_listings
+from passu.portfolio.claims import position
+from passu.portfolio.innovations import innovation_listings
 from passu.portfolio.listing import Column, Listing
+from passu.portfolio.store.frames import PortfolioFrames
 from passu.valuation.claims import BUCKETS, AgeingBucket
 
 from .formatting import MISSING, count, days, money_short, percent

@@ -17,8 +17,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from passu.portfolio.economics_report import economics_of_projects
-from passu.portfolio.frames import PortfolioFrames
+from passu.portfolio.economics import economics_of_projects
+from passu.portfolio.store.frames import PortfolioFrames
 from passu.valuation.cash_profile import CashQuarter, cash_profiles
 from passu.valuation.economics import NO_COSTS, ProjectEconomics
 from passu.valuation.innovations import InnovationCost, innovation_register

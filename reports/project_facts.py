@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from passu.portfolio.frames import PortfolioFrames
+from passu.portfolio.store.frames import PortfolioFrames
 from passu.valuation.money import pence_to_decimal
 from passu.valuation.outcomes import CapPosition, OutcomeProgress, outcome_progress
 from passu.valuation.outcomes import payments_against_caps as caps_of

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from passu.portfolio.errors import UsageError
 from passu.portfolio.register import ILLUSTRATIVE, load_all
-from passu.portfolio.runs import get_run
+from passu.portfolio.store.runs import get_run
 from passu.valuation.money import pence_to_decimal
 
 from .formatting import MISSING, long_date, money_full, multiple, percent, short_date

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from hypothesis import settings
 from sqlalchemy import Engine
 
-from passu.portfolio.database import make_engine, upgrade
+from passu.portfolio.store.database import make_engine, upgrade
 
 # CI replays the same examples every run, so a red build can be reproduced; locally
 # hypothesis explores new ones each time.

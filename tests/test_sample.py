@@ -23,7 +23,7 @@ import passu.sample
 SAMPLE = Path(passu.sample.__file__).resolve().parent
 GILTS = (
     Path(passu.portfolio.__file__).resolve().parent
-    / "data/gilts/boe_5y_10y_nominal_par_yield_quarterly_avg_2009_2026.csv"
+    / "reference/data/gilts/boe_5y_10y_nominal_par_yield_quarterly_avg_2009_2026.csv"
 )
 CUTOFF = date(2026, 6, 30)
 PENNY = Decimal("0.01")

@@ -1,6 +1,6 @@
 """The market view: how many outcomes partnerships, how much capital and outcome money.
 
-Pure: frames in (as ``passu.portfolio.indigo.read_indigo`` makes them), a frozen
+Pure: frames in (as ``passu.portfolio.market.indigo.read_indigo`` makes them), a frozen
 dataclass out. The columns used:
 
 - projects: ``id``, ``countries`` (tuple of ISO codes), ``policy_sector``, ``stage``,

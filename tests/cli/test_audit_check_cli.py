@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import Engine
 
 from passu.cli.main import cli
-from passu.portfolio.importer import import_portfolio
+from passu.portfolio.interchange.importer import import_portfolio
 from tests.portfolio.builders import a_portfolio, write_csvs
 
 

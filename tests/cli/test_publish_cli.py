@@ -12,8 +12,8 @@ from click.testing import CliRunner, Result
 
 from passu.cli.main import cli
 from passu.portfolio.errors import UsageError
-from passu.portfolio.publish import quarter_bounds
-from passu.portfolio.publish_layout import FILES
+from passu.portfolio.market.publish import quarter_bounds
+from passu.portfolio.market.publish_layout import FILES
 
 from ..portfolio.builders import a_portfolio, write_csvs
 

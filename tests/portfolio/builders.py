@@ -6,7 +6,7 @@ import csv
 import random
 from pathlib import Path
 
-from passu.portfolio.tables import BY_NAME
+from passu.portfolio.interchange.tables import BY_NAME
 
 Table = list[dict[str, str]]
 

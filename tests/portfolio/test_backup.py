@@ -20,13 +20,13 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, insert, select
 
 from passu.cli.main import cli
-from passu.portfolio import audit
-from passu.portfolio.backup import backup, restore
-from passu.portfolio.database import make_engine, upgrade
 from passu.portfolio.errors import ConflictError, UsageError
-from passu.portfolio.exporter import read_tables
-from passu.portfolio.importer import import_portfolio
-from passu.portfolio.models import GiltYield, ValuationRun, ValuationRunHistory
+from passu.portfolio.interchange.backup import backup, restore
+from passu.portfolio.interchange.exporter import read_tables
+from passu.portfolio.interchange.importer import import_portfolio
+from passu.portfolio.store import audit
+from passu.portfolio.store.database import make_engine, upgrade
+from passu.portfolio.store.models import GiltYield, ValuationRun, ValuationRunHistory
 from tests.conftest import PG_ADMIN_URL
 
 from .builders import a_portfolio, write_csvs
@@ -257,8 +257,8 @@ def test_postgresql_backup_is_a_readable_zip_and_restores_on_sqlite(
 WRITER = """
 import sys
 from pathlib import Path
-from passu.portfolio.database import make_engine
-from passu.portfolio.importer import import_portfolio
+from passu.portfolio.store.database import make_engine
+from passu.portfolio.interchange.importer import import_portfolio
 engine = make_engine(sys.argv[1])
 for _ in range(int(sys.argv[3])):
     import_portfolio(engine, Path(sys.argv[2]), append=True, user="writer")

@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from sqlalchemy import Engine
 
 from passu.cli.main import cli
-from passu.portfolio.exporter import read_tables
-from passu.portfolio.importer import import_portfolio
+from passu.portfolio.interchange.exporter import read_tables
+from passu.portfolio.interchange.importer import import_portfolio
 
 from .builders import Table, a_portfolio, write_csvs
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from passu.portfolio.checks import CHECKS, check_portfolio, run_checks
-from passu.portfolio.frames import load_frames
-from passu.portfolio.importer import import_portfolio
+from passu.portfolio.interchange.importer import import_portfolio
+from passu.portfolio.store.frames import load_frames
 from passu.valuation import checks as rules
 
 from .builders import a_portfolio, write_csvs

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from passu.portfolio.claims_report import claims_report, claims_section
+from passu.portfolio.claims import claims_report, claims_section
 from passu.portfolio.errors import UsageError
-from passu.portfolio.importer import import_portfolio
+from passu.portfolio.interchange.importer import import_portfolio
 from passu.portfolio.register import load_all
 
 from .builders import Table, a_portfolio, write_csvs

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from passu.portfolio.database import make_engine
-from passu.portfolio.importer import import_portfolio
-from passu.portfolio.models import ValuationRun
+from passu.portfolio.interchange.importer import import_portfolio
+from passu.portfolio.store.database import make_engine
+from passu.portfolio.store.models import ValuationRun
 
 from .builders import a_portfolio, write_csvs
 

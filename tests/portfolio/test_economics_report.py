@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from passu.portfolio.economics_report import cash_profile_report, project_economics_report
+from passu.portfolio.economics import cash_profile_report, project_economics_report
 from passu.portfolio.errors import UsageError
-from passu.portfolio.importer import import_portfolio
-from passu.portfolio.innovations_report import innovations_report
+from passu.portfolio.innovations import innovations_report
+from passu.portfolio.interchange.importer import import_portfolio
 
 from .builders import a_portfolio, write_csvs
 

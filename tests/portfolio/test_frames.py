@@ -15,12 +15,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from passu.portfolio import frames as frames_module
-from passu.portfolio.fingerprint import _row_hashes
-from passu.portfolio.frames import load_table
-from passu.portfolio.importer import import_portfolio
-from passu.portfolio.reference import unit_cost_codes
-from passu.portfolio.tables import BY_NAME
+from passu.portfolio.interchange.importer import import_portfolio
+from passu.portfolio.interchange.tables import BY_NAME
+from passu.portfolio.reference.packaged import unit_cost_codes
+from passu.portfolio.store import frames as frames_module
+from passu.portfolio.store.fingerprint import _row_hashes
+from passu.portfolio.store.frames import load_table
 
 from .builders import a_generated_portfolio, write_csvs
 

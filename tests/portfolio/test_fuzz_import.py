@@ -27,11 +27,11 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from passu.cli.main import cli
-from passu.portfolio import audit
-from passu.portfolio.database import make_engine
-from passu.portfolio.exporter import read_tables
-from passu.portfolio.importer import import_portfolio
-from passu.portfolio.tables import BY_NAME, REQUIRED_TABLES
+from passu.portfolio.interchange.exporter import read_tables
+from passu.portfolio.interchange.importer import import_portfolio
+from passu.portfolio.interchange.tables import BY_NAME, REQUIRED_TABLES
+from passu.portfolio.store import audit
+from passu.portfolio.store.database import make_engine
 
 from .builders import Table, a_portfolio, write_csvs
 

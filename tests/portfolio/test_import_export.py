@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 
 from passu.cli.main import cli
-from passu.portfolio.exporter import export_portfolio, read_tables
-from passu.portfolio.importer import import_portfolio
+from passu.portfolio.interchange.exporter import export_portfolio, read_tables
+from passu.portfolio.interchange.importer import import_portfolio
 
 from .builders import a_generated_portfolio, a_portfolio, write_csvs
 

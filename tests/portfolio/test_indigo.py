@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from passu.portfolio.indigo import (
+from passu.portfolio.market.indigo import (
     IndigoData,
     NotIndigoError,
     Skipped,

@@ -22,10 +22,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from passu.portfolio import audit
-from passu.portfolio.database import make_engine, upgrade
-from passu.portfolio.exporter import read_tables
-from passu.portfolio.importer import import_portfolio
+from passu.portfolio.interchange.exporter import read_tables
+from passu.portfolio.interchange.importer import import_portfolio
+from passu.portfolio.store import audit
+from passu.portfolio.store.database import make_engine, upgrade
 
 from .builders import a_portfolio, write_csvs
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from passu.portfolio.errors import UsageError
-from passu.portfolio.market_models import MarketProject
-from passu.portfolio.market_store import import_market, market_summary_for
+from passu.portfolio.market.store import import_market, market_summary_for
+from passu.portfolio.store.market_models import MarketProject
 
 EXCERPT = Path(__file__).parents[1] / "data" / "indigo_excerpt"
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 
-from passu.portfolio.importer import import_portfolio
-from passu.portfolio.valuation_run import value_document
+from passu.portfolio.interchange.importer import import_portfolio
+from passu.portfolio.value import value_document
 from passu.reports.workbook import write_value_workbook
 
 from .builders import write_csvs

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from passu.portfolio.frames import load_frames
-from passu.portfolio.importer import import_portfolio
-from passu.portfolio.tables import BY_NAME
+from passu.portfolio.interchange.importer import import_portfolio
+from passu.portfolio.interchange.tables import BY_NAME
+from passu.portfolio.store.frames import load_frames
 
 from .builders import Table, a_portfolio, write_csvs
 

@@ -16,13 +16,13 @@ from sqlalchemy import Engine
 
 from passu.portfolio.contract_compare import ServiceVolumes, compare_service
 from passu.portfolio.errors import UsageError
-from passu.portfolio.importer import import_portfolio
-from passu.portfolio.outcomes_report import (
+from passu.portfolio.interchange.importer import import_portfolio
+from passu.portfolio.outcomes import (
     outcomes_report,
     outcomes_section,
     social_value_section,
 )
-from passu.portfolio.reference import unit_cost_codes
+from passu.portfolio.reference.packaged import unit_cost_codes
 from passu.portfolio.register import load_all
 
 from .builders import Table, a_portfolio, write_csvs

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from passu.portfolio import reference
-from passu.portfolio.reference import ReferenceDataError
+from passu.portfolio.reference import packaged as reference
+from passu.portfolio.reference.packaged import ReferenceDataError
 
 
 def a_yield(frame: pd.DataFrame, quarter_end: str, tenor: int) -> float:

@@ -13,10 +13,10 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import ProgrammingError
 
 from passu.cli.main import cli
-from passu.portfolio import audit
-from passu.portfolio.database import make_engine
-from passu.portfolio.importer import import_portfolio
-from passu.portfolio.roles import apply_roles
+from passu.portfolio.interchange.importer import import_portfolio
+from passu.portfolio.store import audit
+from passu.portfolio.store.database import make_engine
+from passu.portfolio.store.roles import apply_roles
 from tests.conftest import PG_ADMIN_URL
 
 from .builders import a_portfolio, write_csvs

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from passu.portfolio import runs
 from passu.portfolio.errors import ConflictError
-from passu.portfolio.exporter import read_tables
-from passu.portfolio.importer import import_portfolio
-from passu.portfolio.models import ValuationRunHistory
+from passu.portfolio.interchange.exporter import read_tables
+from passu.portfolio.interchange.importer import import_portfolio
+from passu.portfolio.store import runs
+from passu.portfolio.store.models import ValuationRunHistory
 
 from .builders import a_portfolio, write_csvs
 

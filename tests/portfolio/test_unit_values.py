@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from passu.portfolio import unit_values
 from passu.portfolio.errors import UsageError
-from passu.portfolio.importer import import_portfolio
-from passu.portfolio.reference import ATTRIBUTION_GMCA, unit_cost_codes
+from passu.portfolio.interchange.importer import import_portfolio
+from passu.portfolio.reference import unit_values
+from passu.portfolio.reference.packaged import ATTRIBUTION_GMCA, unit_cost_codes
 
 from .builders import a_portfolio, write_csvs
 

@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from passu.portfolio.database import make_engine, upgrade
 from passu.portfolio.demo import sample_path
-from passu.portfolio.importer import import_portfolio
-from passu.portfolio.reference import unit_cost_codes
-from passu.portfolio.runs import get_run
-from passu.portfolio.valuation_run import value_and_save
+from passu.portfolio.interchange.importer import import_portfolio
+from passu.portfolio.reference.packaged import unit_cost_codes
+from passu.portfolio.store.database import make_engine, upgrade
+from passu.portfolio.store.runs import get_run
+from passu.portfolio.value import value_and_save
 from passu.reports.history import ValueAt
 
 AS_OF = dt.date(2026, 10, 31)

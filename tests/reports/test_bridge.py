@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from passu.portfolio.runs import approve_run, get_run
-from passu.portfolio.valuation_run import nav_bridge, value_and_save
+from passu.portfolio.store.runs import approve_run, get_run
+from passu.portfolio.value import nav_bridge, value_and_save
 from passu.reports.bridge import nav_bridge_view
 from passu.reports.formatting import money_short
 

@@ -8,8 +8,8 @@ import shutil
 from click.testing import CliRunner
 
 from passu.cli.main import cli
-from passu.portfolio.runs import get_run
-from passu.portfolio.valuation_run import value_document
+from passu.portfolio.store.runs import get_run
+from passu.portfolio.value import value_document
 from passu.reports import committee
 from passu.reports.committee import (
     build_committee_pack,

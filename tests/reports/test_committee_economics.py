@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from passu.portfolio.runs import get_run
+from passu.portfolio.store.runs import get_run
 from passu.reports.committee import CommitteePack, build_committee_pack, render_committee_pack
 from passu.reports.formatting import count, days, money_short, percent
 

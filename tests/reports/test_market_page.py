@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from passu.portfolio.market_store import import_market
+from passu.portfolio.market.store import import_market
 from passu.reports.committee import build_committee_pack, render_committee_pack
 from passu.reports.market import sector_of
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from passu.cli.main import cli
 from passu.portfolio.register import load_all
-from passu.portfolio.runs import get_run
+from passu.portfolio.store.runs import get_run
 from passu.reports.formatting import money_full
 from passu.reports.statements import write_statement
 

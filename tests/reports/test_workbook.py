@@ -8,7 +8,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from passu.portfolio.runs import get_run
+from passu.portfolio.store.runs import get_run
 from passu.reports.workbook import MONEY_FORMAT, MULTIPLE_FORMAT, RATE_FORMAT, write_value_workbook
 
 from .builders import AS_OF

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from passu.portfolio.indigo import IndigoData, read_indigo
+from passu.portfolio.market.indigo import IndigoData, read_indigo
 from passu.valuation.market import MarketRow, MarketSummary, market_summary
 
 EXCERPT = Path(__file__).parents[1] / "data" / "indigo_excerpt"

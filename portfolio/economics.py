@@ -1,0 +1,297 @@
+"""``passu project economics`` and ``passu project cash-profile``: one project's cost stack
+and its quarterly cash, with a what-if without innovation.
+
+The stack reconciles as cost to government = project expenditure + cost of
+financing + unexplained (``valuation/economics.py``); cost of financing is what
+the holders earned from the project (realised + NAV − invested over all its
+holdings, ``valuation/holdings.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine
+
+from passu.portfolio.errors import UsageError
+from passu.portfolio.listing import Column, Figure, Figures, Listing
+from passu.portfolio.register import ILLUSTRATIVE, is_illustrative, load_all
+from passu.portfolio.store.frames import PortfolioFrames
+from passu.valuation.cash_profile import COLUMNS, CashQuarter, cash_profile
+from passu.valuation.economics import ProjectEconomics, projects_economics
+from passu.valuation.holdings import value_projects
+from passu.valuation.innovations import InnovationCost, innovation_register
+
+
+@dataclass(frozen=True)
+class EconomicsView:
+    """The stack (figures, in reading order), the innovation register, and the JSON document."""
+
+    stack: Figures
+    register: Listing
+    document: dict[str, Any]
+
+
+def _project_frames(engine: Engine, project_id: str, as_of: dt.date) -> PortfolioFrames:
+    frames = load_all(engine, as_of)
+    if project_id not in set(frames.projects["project_id"]):
+        raise UsageError(f"no project {project_id!r}: `passu list projects` shows the ids")
+    return frames
+
+
+def capitals_of(
+    frames: PortfolioFrames, project_ids: Collection[str], as_of: dt.date
+) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    """(invested, realised, NAV) over all of each project's holdings at T, valued in one
+    pass; a project nobody holds yet has nothing invested or earned."""
+    ids = sorted(project_ids)
+    holdings = frames.holdings[frames.holdings["project_id"].isin(ids)]
+    flows = frames.project_flows[frames.project_flows["project_id"].isin(ids)]
+    marks = frames.marks[frames.marks["project_id"].isin(ids)]
+    values = {v.project_id: v for v in value_projects(holdings, flows, marks, as_of)}
+    zero = Decimal("0.00")
+    return {
+        pid: (values[pid].invested, values[pid].realised, values[pid].nav)
+        if pid in values
+        else (zero, zero, zero)
+        for pid in ids
+    }
+
+
+def economics_of_projects(
+    frames: PortfolioFrames,
+    project_ids: Collection[str],
+    as_of: dt.date,
+    capital: Mapping[str, tuple[Decimal, Decimal, Decimal]] | None = None,
+) -> dict[str, ProjectEconomics]:
+    """Each project's cost stack at T, holdings valued and every table summed in one
+    pass: a committee pack needs forty stacks, not forty valuations. ``capital`` is
+    :func:`capitals_of`, when the caller has it already."""
+    return projects_economics(
+        project_ids=sorted(project_ids),
+        as_of=as_of,
+        project_costs=frames.project_costs,
+        innovations=frames.innovations,
+        outcome_contracts=frames.outcome_contracts,
+        contract_payers=frames.contract_payers,
+        outcome_payments=frames.outcome_payments,
+        project_measures=frames.project_measures,
+        capital=capital if capital is not None else capitals_of(frames, project_ids, as_of),
+    )
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _count(value: Decimal | None) -> int | float | None:
+    """A measure total: an integer when whole (people, families), else a number."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def project_economics_report(engine: Engine, project_id: str, as_of: dt.date) -> EconomicsView:
+    """The cost stack of one project at T, line by line, then its innovation register."""
+    frames = _project_frames(engine, project_id, as_of)
+    capital = capitals_of(frames, [project_id], as_of)
+    invested, realised, nav = capital[project_id]
+    e = economics_of_projects(frames, [project_id], as_of, capital)[project_id]
+    register = innovation_register(
+        innovations=frames.innovations,
+        project_costs=frames.project_costs,
+        as_of=as_of,
+        project_ids=[project_id],
+    )
+    notes = [*e.notes, *([ILLUSTRATIVE] if is_illustrative(frames) else [])]
+    notes.append(
+        "cost to government = project expenditure + cost of financing + unexplained "
+        "(a surplus or a data gap); cost of financing = realised + NAV − invested."
+    )
+    stack = Figures(
+        f"Project economics: {project_id} at {as_of.isoformat()}",
+        (
+            Figure("delivery_cost", e.delivery_cost, "money", "delivery"),
+            Figure("innovation_cost", e.innovation_cost, "money", "innovations"),
+            Figure("innovation_design", e.innovation_design_cost, "money", "  of which at bid"),
+            Figure("innovation_pilot", e.innovation_pilot_cost, "money", "  of which in delivery"),
+            Figure("other_cost", e.other_cost, "money", "management and other"),
+            Figure("project_expenditure", e.project_expenditure, "money", "project expenditure"),
+            Figure("cost_of_financing", e.cost_of_financing, "money", "cost of financing"),
+            Figure("unexplained", e.unexplained, "money", "unexplained"),
+            Figure("cost_to_government", e.cost_to_government, "money", "cost to government"),
+            Figure("beneficiaries", _count(e.beneficiaries), "count", "beneficiaries"),
+            Figure("cost_per_beneficiary", e.cost_per_beneficiary, "money", "per beneficiary"),
+            Figure("payers", e.payers, "count", "outcomes payers"),
+            Figure("cost_per_payer", e.cost_per_payer, "money", "per payer"),
+            Figure("invested", invested, "money", "invested by holders"),
+            Figure("realised", realised, "money", "realised by holders"),
+            Figure("nav", nav, "money", "NAV of holdings"),
+        ),
+        tuple(notes),
+    )
+    document = {
+        "project_id": project_id,
+        "as_of": as_of.isoformat(),
+        "delivery_cost": _money(e.delivery_cost),
+        "innovation_cost": _money(e.innovation_cost),
+        "innovation_by_stage": {
+            "design": _money(e.innovation_design_cost),
+            "pilot": _money(e.innovation_pilot_cost),
+        },
+        "other_cost": _money(e.other_cost),
+        "project_expenditure": _money(e.project_expenditure),
+        "cost_of_financing": _money(e.cost_of_financing),
+        "cost_to_government": _money(e.cost_to_government),
+        "unexplained": _money(e.unexplained),
+        "beneficiaries": _count(e.beneficiaries),
+        "cost_per_beneficiary": _money(e.cost_per_beneficiary),
+        "payers": e.payers,
+        "cost_per_payer": _money(e.cost_per_payer),
+        "invested": _money(invested),
+        "realised": _money(realised),
+        "nav": _money(nav),
+        "innovations": [_innovation_record(i) for i in register],
+        "notes": list(e.notes),
+    }
+    return EconomicsView(stack, register_listing("Innovation register", register), document)
+
+
+def _innovation_record(i: InnovationCost) -> dict[str, Any]:
+    return {
+        "innovation_id": i.innovation_id,
+        "stage": i.stage,
+        "theme": i.theme,
+        "name": i.name,
+        "estimated_cost": _money(i.estimated_cost),
+        "actual_cost": _money(i.actual_cost),
+        "variance": _money(i.variance),
+        "status": i.status,
+    }
+
+
+def register_listing(
+    title: str, register: tuple[InnovationCost, ...], *, with_project: bool = False
+) -> Listing:
+    """The innovation register: bid (design) innovations first, then those added in delivery."""
+    lead = (Column("project_id"),) if with_project else ()
+    return Listing(
+        title,
+        (
+            *lead,
+            Column("innovation_id"),
+            Column("stage"),
+            Column("theme"),
+            Column("name"),
+            Column("estimated_cost", "money", "estimated"),
+            Column("actual_cost", "money", "actual"),
+            Column("variance", "money"),
+            Column("status"),
+        ),
+        tuple(
+            (
+                *((i.project_id,) if with_project else ()),
+                i.innovation_id,
+                i.stage,
+                i.theme,
+                i.name,
+                i.estimated_cost,
+                i.actual_cost,
+                i.variance,
+                i.status,
+            )
+            for i in register
+        ),
+    )
+
+
+# --- cash profile ---------------------------------------------------------------------------
+
+WHAT_IF = ("innovation", "outcome_receipts", "net", "cumulative_net")
+
+
+def cash_profile_report(
+    engine: Engine,
+    project_id: str,
+    as_of: dt.date,
+    *,
+    without_innovation: bool = False,
+    productivity_gain: Decimal = Decimal(0),
+) -> Listing:
+    """The project's cash by calendar quarter; with the what-if, its columns beside the actual.
+
+    The what-if drops innovation spending and divides outcome receipts by
+    (1 + productivity_gain): what the partnership would have received without
+    the productivity its innovations bought. Drawdowns and returns unchanged.
+    """
+    if productivity_gain != 0 and not without_innovation:
+        raise UsageError("--productivity-gain applies only with --without-innovation")
+    if productivity_gain <= -1:
+        raise UsageError(f"--productivity-gain must be above -1, found {productivity_gain}")
+    frames = _project_frames(engine, project_id, as_of)
+    common = {
+        "project_flows": frames.project_flows,
+        "project_costs": frames.project_costs,
+        "outcome_payments": frames.outcome_payments,
+        "outcome_contracts": frames.outcome_contracts,
+        "as_of": as_of,
+        "project_ids": [project_id],
+    }
+    actual = cash_profile(**common)  # type: ignore[arg-type]
+    columns = [Column("quarter"), Column("quarter_end", "date", "quarter end")]
+    columns += [Column(name, "money", name.replace("_", " ")) for name in COLUMNS]
+    columns += [Column("net", "money"), Column("cumulative_net", "money", "cumulative net")]
+    notes = [
+        "From the project's side: net = drawdowns + outcome receipts − spending − "
+        "returns to holders (repayments, interest, dividends)."
+    ]
+    if not without_innovation:
+        rows = tuple(_actual(q) for q in actual)
+        return Listing(f"Cash profile: {project_id}", tuple(columns), rows, tuple(notes))
+
+    what_if = {
+        q.quarter: q
+        for q in cash_profile(
+            **common, without_innovation=True, productivity_gain=productivity_gain
+        )  # type: ignore[arg-type]
+    }
+    columns += [Column(f"what_if_{name}", "money", f"what-if {name}") for name in WHAT_IF]
+    rows_out = []
+    carried = Decimal("0.00")
+    for q in actual:
+        alt = what_if.get(q.quarter)
+        # a quarter with nothing but innovation spending vanishes from the what-if
+        carried = alt.cumulative_net if alt is not None else carried
+        extra = (
+            _cells(alt, WHAT_IF)
+            if alt is not None
+            else (Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), carried)
+        )
+        rows_out.append((*_actual(q), *extra))
+    notes.append(
+        "What-if without innovation: innovation spending dropped; outcome receipts ÷ "
+        f"(1 + {productivity_gain}) = what the partnership would have received without the "
+        "productivity its innovations bought; drawdowns and returns to holders unchanged."
+    )
+    return Listing(
+        f"Cash profile: {project_id}, actual and without innovation",
+        tuple(columns),
+        tuple(rows_out),
+        tuple(notes),
+    )
+
+
+def _cells(quarter: CashQuarter, names: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(getattr(quarter, n) for n in names)
+
+
+def _actual(quarter: CashQuarter) -> tuple[Any, ...]:
+    return (
+        quarter.quarter,
+        quarter.quarter_end,
+        *_cells(quarter, (*COLUMNS, "net", "cumulative_net")),
+    )

@@ -1,0 +1,129 @@
+"""``passu export``: the portfolio in the interchange format, byte for byte reproducible.
+
+Required tables always, every other table that has rows; columns in the
+format's order (then any attribute columns, by name); rows sorted by key (flows
+by all their columns); money with two decimals; LF line endings; UTF-8 without
+a BOM. The same portfolio gives the same bytes from SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import shutil
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from passu.portfolio.errors import UsageError
+from passu.portfolio.interchange.canonical import attributes_of, read_canonical
+from passu.portfolio.interchange.parse import ATTRIBUTES
+from passu.portfolio.interchange.tables import SPECS, TableSpec
+from passu.portfolio.store.database import require_schema
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    path: str
+    tables: tuple[tuple[str, int], ...]  # (table, rows)
+
+
+def read_tables(engine: Engine) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """Every table to export as (header, rows of canonical text), in one read transaction."""
+    out: dict[str, tuple[list[str], list[list[str]]]] = {}
+    with engine.connect() as conn, conn.begin():
+        for spec in SPECS:
+            frame = read_canonical(conn, spec)
+            if frame.empty and not spec.required:
+                continue
+            out[spec.name] = table_rows(spec, frame)
+    return out
+
+
+def table_rows(spec: TableSpec, frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+    header = list(spec.column_names)
+    rows = frame[header].values.tolist() if len(frame) else []
+    if spec.attributes and len(frame):
+        extras = [attributes_of(t) for t in frame[ATTRIBUTES].tolist()]
+        names = sorted({k for e in extras for k in e})
+        header += names
+        rows = [row + [e.get(n, "") for n in names] for row, e in zip(rows, extras, strict=True)]
+    return header, rows
+
+
+def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def export_portfolio(engine: Engine, path: Path) -> ExportReport:
+    require_schema(engine)
+    tables = read_tables(engine)
+    if path.suffix.lower() == ".xlsx":
+        _write_workbook(path, tables)
+    elif path.suffix:
+        raise UsageError(f"{path}: export writes a folder of CSV files or an .xlsx workbook")
+    else:
+        _write_folder(path, tables)
+    return ExportReport(str(path), tuple((n, len(r)) for n, (_, r) in tables.items()))
+
+
+def _write_folder(folder: Path, tables: dict[str, tuple[list[str], list[list[str]]]]) -> None:
+    if folder.exists() and any(p.suffix == ".csv" for p in folder.iterdir()):
+        stale = {p.stem for p in folder.glob("*.csv")} - set(tables)
+        if stale:
+            raise UsageError(
+                f"{folder}: holds {', '.join(sorted(stale))}.csv from another export, "
+                "which an import would read: export into an empty folder"
+            )
+    folder.mkdir(parents=True, exist_ok=True)
+    # Write beside the target, then move into place: a failed export leaves no half files.
+    with tempfile.TemporaryDirectory(dir=folder) as scratch:
+        for name, (header, rows) in tables.items():
+            (Path(scratch) / f"{name}.csv").write_bytes(csv_bytes(header, rows))
+        for name in tables:
+            shutil.move(str(Path(scratch) / f"{name}.csv"), folder / f"{name}.csv")
+
+
+def _write_workbook(path: Path, tables: dict[str, tuple[list[str], list[list[str]]]]) -> None:
+    from openpyxl import Workbook
+
+    kinds = {s.name: {c.name: c.kind for c in s.columns} for s in SPECS}
+    book = Workbook()
+    book.remove(book.active)
+    for name, (header, rows) in tables.items():
+        sheet = book.create_sheet(name)
+        sheet.append(header)
+        for row in rows:
+            sheet.append(
+                [_cell(kinds[name].get(h, "text"), v) for h, v in zip(header, row, strict=True)]
+            )
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text stays text: "=..." is never a formula
+                elif isinstance(cell.value, float):
+                    cell.number_format = "0.00"
+                elif isinstance(cell.value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+
+
+def _cell(kind: str, text: str) -> object:
+    if text == "":
+        return None
+    if kind == "money":
+        return Decimal(text)  # a numeric cell (openpyxl writes Decimal as a number)
+    if kind in ("count", "year"):
+        return int(text)
+    if kind == "date":
+        return dt.date.fromisoformat(text)
+    return text

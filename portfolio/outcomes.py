@@ -1,0 +1,342 @@
+"""``passu outcomes``: achieved against forecast, payments, caps, co-payment, social value.
+
+Also the JSON-ready ``outcomes`` and ``social_value`` sections that ``passu value``
+embeds. The scope of a fund (or of every fund together, ``ALL``) is the projects
+any of its funds holds. Social value uses the portfolio's unit values merged
+with the GMCA library (``unit_values.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from sqlalchemy import Engine
+
+from passu.portfolio.listing import Figure, Figures, Listing
+from passu.portfolio.outcomes_tables import caps_listing, payers_listing, progress_listing
+from passu.portfolio.reference.packaged import gdp_deflator, green_book_discount_schedule
+from passu.portfolio.reference.unit_values import merged_unit_values
+from passu.portfolio.register import (
+    ILLUSTRATIVE,
+    fund_scope,
+    is_illustrative,
+    load_all,
+    scope_outcomes,
+)
+from passu.portfolio.store.frames import PortfolioFrames
+from passu.valuation.money import pence_to_decimal
+from passu.valuation.outcome_summary import OutcomesSummary
+from passu.valuation.outcomes import outcome_payments_to_date, outcome_progress
+from passu.valuation.social_value import SocialValue, SocialValueReport, social_value
+
+By = Literal["project", "policy_area", "payer"]
+BY_CHOICES = ("project", "policy_area", "payer")
+MONEY_MEASURES = frozenset({"outcome_payments", "fiscal_value"})
+
+
+def scope_projects(frames: PortfolioFrames, fund_ids: Collection[str]) -> tuple[str, ...]:
+    """The projects any fund in ``fund_ids`` holds a stake in, sorted."""
+    held = frames.holdings[frames.holdings["holder_id"].isin(list(fund_ids))]
+    return tuple(sorted(str(p) for p in held["project_id"].unique()))
+
+
+def invested_in(frames: PortfolioFrames, project_ids: Collection[str], as_of: dt.date) -> Decimal:
+    """Σ drawdowns dated ≤ T by every holder (fund and co-investors) in the projects."""
+    flows = frames.project_flows
+    drawn = flows[
+        (flows["kind"] == "drawdown")
+        & flows["project_id"].isin(list(project_ids))
+        & (flows["date"] <= dt.datetime.combine(as_of, dt.time()))
+    ]
+    return pence_to_decimal(int(drawn["amount_pence"].sum()))
+
+
+def social_value_for(
+    frames: PortfolioFrames,
+    fund_ids: Collection[str],
+    as_of: dt.date,
+    price_year: int | None = None,
+    discount: bool = False,
+) -> SocialValueReport:
+    """Social value of the scope's outcomes to date, per pound paid and per pound invested.
+
+    per pound paid: ÷ outcome payments dated ≤ T into the scope's projects;
+    per pound invested: ÷ Σ drawdowns dated ≤ T by every holder of those projects.
+    ``discount`` applies the Green Book standard schedule (STPR 3.5% for years 0–30).
+    """
+    projects = scope_projects(frames, fund_ids)
+    return _social_value(
+        frames, projects, as_of, invested_in(frames, projects, as_of), price_year, discount
+    )
+
+
+def _social_value(
+    frames: PortfolioFrames,
+    projects: tuple[str, ...],
+    as_of: dt.date,
+    invested: Decimal,
+    price_year: int | None = None,
+    discount: bool = False,
+) -> SocialValueReport:
+    payments = outcome_payments_to_date(
+        frames.outcome_payments, frames.outcome_contracts, as_of, projects
+    )
+    return social_value(
+        outcomes=frames.outcomes,
+        outcome_metrics=frames.outcome_metrics,
+        outcome_contracts=frames.outcome_contracts,
+        projects=frames.projects,
+        unit_values=merged_unit_values(frames.unit_values),
+        as_of=as_of,
+        project_ids=projects,
+        price_year=price_year,
+        deflator=gdp_deflator() if price_year is not None else None,
+        discount_schedule=green_book_discount_schedule() if discount else None,
+        outcome_payments_total=payments,
+        invested_total=invested,
+    )
+
+
+def _summary(
+    frames: PortfolioFrames,
+    fund_ids: Collection[str],
+    as_of: dt.date,
+    fiscal_value: Decimal | None,
+) -> OutcomesSummary:
+    return scope_outcomes(frames, fund_ids, as_of, fiscal_value)
+
+
+def summary_with_value(
+    frames: PortfolioFrames, fund_ids: Collection[str], as_of: dt.date
+) -> OutcomesSummary:
+    """The outcomes summary whose ``fiscal_value`` actual is the social-value fiscal total
+    (own price years, undiscounted) for the same scope."""
+    fiscal = social_value_for(frames, fund_ids, as_of).total.fiscal
+    return _summary(frames, fund_ids, as_of, fiscal)
+
+
+# --- JSON-ready sections for `passu value` ---------------------------------------------
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _measure_value(measure: str, value: Decimal | int | None) -> str | int | None:
+    """Money measures as two-decimal strings; counts as integers (whole forecasts)."""
+    if value is None:
+        return None
+    if measure in MONEY_MEASURES:
+        return _money(Decimal(value))
+    number = Decimal(value)
+    return int(number) if number == number.to_integral_value() else str(number)
+
+
+def outcomes_section(
+    frames: PortfolioFrames, fund_ids: Collection[str], as_of: dt.date
+) -> dict[str, Any]:
+    """The ``outcomes`` section of ``passu value`` JSON (money as strings, counts as ints)."""
+    return _outcomes_dict(summary_with_value(frames, fund_ids, as_of))
+
+
+def value_sections(
+    frames: PortfolioFrames,
+    fund_ids: Collection[str],
+    as_of: dt.date,
+    invested: Decimal | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``outcomes_section`` and ``social_value_section`` (own price years, undiscounted)
+    together, sharing one social-value computation and one outcomes summary.
+
+    ``invested`` is ``invested_in`` for the scope's projects when the caller
+    already has it (a run sums it from its holdings' positions).
+    """
+    projects = scope_projects(frames, fund_ids)
+    if invested is None:
+        invested = invested_in(frames, projects, as_of)
+    report = _social_value(frames, projects, as_of, invested)
+    summary = _summary(frames, fund_ids, as_of, report.total.fiscal)
+    return _outcomes_dict(summary), _social_value_dict(report)
+
+
+def _outcomes_dict(summary: OutcomesSummary) -> dict[str, Any]:
+    return {
+        "payments": _money(summary.payments),
+        "forecast_payments": _money(summary.forecast_payments),
+        "achieved": summary.achieved,
+        "forecast": summary.forecast,
+        "contracts": summary.contracts,
+        "payers": summary.payers,
+        "delivery_partners": summary.delivery_partners,
+        "co_investors": summary.co_investors,
+        "over_cap_contracts": list(summary.over_cap_contracts),
+        "forecast_vs_actual": [
+            {
+                "measure": row.measure,
+                "forecast": _measure_value(row.measure, row.forecast),
+                "forecast_high": _measure_value(row.measure, row.forecast_high),
+                "actual": _measure_value(row.measure, row.actual),
+            }
+            for row in summary.forecast_vs_actual
+        ],
+    }
+
+
+def _value_dict(value: SocialValue) -> dict[str, str]:
+    return {
+        "fiscal": f"{value.fiscal:.2f}",
+        "economic": f"{value.economic:.2f}",
+        "social": f"{value.social:.2f}",
+        "total": f"{value.total:.2f}",
+    }
+
+
+def _per_pound(value: SocialValue | None) -> dict[str, float] | None:
+    """Pounds of value per £1 (a rate: numbers, each already rounded to 2 places)."""
+    if value is None:
+        return None
+    return {kind: float(amount) for kind, amount in _value_dict(value).items()}
+
+
+def social_value_section(
+    frames: PortfolioFrames,
+    fund_ids: Collection[str],
+    as_of: dt.date,
+    price_year: int | None = None,
+    discount: bool = False,
+) -> dict[str, Any]:
+    """The ``social_value`` section of ``passu value`` JSON.
+
+    ``per_pound_paid`` and ``per_pound_invested`` are objects of numbers
+    (fiscal, economic, social, total pounds of value per £1), null when the
+    denominator is 0.
+    """
+    return _social_value_dict(social_value_for(frames, fund_ids, as_of, price_year, discount))
+
+
+def _social_value_dict(report: SocialValueReport) -> dict[str, Any]:
+    return {
+        **_value_dict(report.total),
+        "by_policy_area": [
+            {"policy_area": area, **_value_dict(value)}
+            for area, value in report.by_policy_area.items()
+        ],
+        "per_pound_paid": _per_pound(report.per_pound_paid),
+        "per_pound_invested": _per_pound(report.per_pound_invested),
+        "price_year": report.price_year,
+        "discounted": report.discounted,
+        "unvalued_metrics": [
+            {
+                "metric_id": m.metric_id,
+                "name": m.name,
+                "project_id": m.project_id,
+                "achieved": m.achieved,
+                "reason": m.reason,
+            }
+            for m in report.unvalued_metrics
+        ],
+    }
+
+
+# --- the command -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForecastRow:
+    """One measure of forecast against actual; ``kind`` says how its values read."""
+
+    measure: str
+    kind: Literal["money", "count"]
+    forecast: Decimal | int | None
+    forecast_high: Decimal | int | None
+    actual: Decimal | int | None
+
+
+@dataclass(frozen=True)
+class OutcomesView:
+    """What ``passu outcomes`` prints: headline figures, tables, forecast against actual."""
+
+    summary: Figures
+    tables: tuple[Listing, ...]
+    forecast_vs_actual: tuple[ForecastRow, ...]
+
+
+def _typed(measure: str, value: Decimal | int | None) -> Decimal | int | None:
+    if value is None or measure in MONEY_MEASURES:
+        return value
+    number = Decimal(value)
+    return int(number) if number == number.to_integral_value() else number
+
+
+def outcomes_report(engine: Engine, fund_id: str | None, as_of: dt.date, by: By) -> OutcomesView:
+    """The outcomes of a fund (or ALL) at ``as_of``, broken down ``by`` project, policy
+    area or payer, with caps, co-payment per contract and forecast against actual."""
+    frames = load_all(engine, as_of)
+    label, fund_ids = fund_scope(frames, fund_id)
+    projects = scope_projects(frames, fund_ids)
+    value = social_value_for(frames, fund_ids, as_of)
+    summary = _summary(frames, fund_ids, as_of, value.total.fiscal)
+    common = {
+        "outcome_contracts": frames.outcome_contracts,
+        "outcome_payments": frames.outcome_payments,
+        "as_of": as_of,
+        "project_ids": projects,
+    }
+    fund_row = outcome_progress(
+        outcomes=frames.outcomes,
+        outcome_metrics=frames.outcome_metrics,
+        projects=frames.projects,
+        level="fund",
+        scope_label=label,
+        **common,  # type: ignore[arg-type]
+    )[0]
+    notes = [ILLUSTRATIVE] if is_illustrative(frames) else []
+    if summary.over_cap_contracts:
+        notes.append("Over cap: " + ", ".join(summary.over_cap_contracts))
+    figures = Figures(
+        f"Outcomes: {'all funds together' if label == 'ALL' else 'fund ' + label}",
+        (
+            Figure("fund_id", label),
+            Figure("as_of", as_of, "date", "as of"),
+            Figure("projects", len(projects), "count"),
+            Figure("achieved", summary.achieved, "count", "outcomes achieved"),
+            Figure("forecast", summary.forecast, "count", "outcomes forecast"),
+            Figure("payments", summary.payments, "money", "outcome payments"),
+            Figure("forecast_payments", summary.forecast_payments, "money", "forecast payments"),
+            Figure("cost_per_outcome", fund_row.cost_per_outcome, "money", "cost per outcome"),
+            Figure("contracts", summary.contracts, "count", "outcomes contracts"),
+            Figure("over_cap_contracts", len(summary.over_cap_contracts), "count", "over cap"),
+            Figure("payers", summary.payers, "count", "outcomes payers"),
+            Figure("delivery_partners", summary.delivery_partners, "count", "delivery partners"),
+            Figure("co_investors", summary.co_investors, "count", "direct co-investors"),
+            Figure("fiscal_value", value.total.fiscal, "money", "fiscal value"),
+            Figure("economic_value", value.total.economic, "money", "economic value"),
+            Figure("social_value", value.total.social, "money", "social value"),
+            Figure("total_value", value.total.total, "money", "total value"),
+        ),
+        tuple(notes),
+    )
+    if by == "payer":
+        breakdown = payers_listing(frames, as_of, projects, by_contract=False)
+    else:
+        breakdown = progress_listing(frames, as_of, projects, by)
+    tables = (
+        breakdown,
+        caps_listing(frames, as_of, projects),
+        payers_listing(frames, as_of, projects, by_contract=True),
+    )
+    forecasts = tuple(
+        ForecastRow(
+            measure=row.measure,
+            kind="money" if row.measure in MONEY_MEASURES else "count",
+            forecast=_typed(row.measure, row.forecast),
+            forecast_high=_typed(row.measure, row.forecast_high),
+            actual=_typed(row.measure, row.actual),
+        )
+        for row in summary.forecast_vs_actual
+    )
+    return OutcomesView(figures, tables, forecasts)

@@ -1,0 +1,255 @@
+"""Load stored tables as the frames ``valuation/`` takes: one query per table.
+
+Money arrives as int64 pence (columns ``<name>_pence``), dates as
+``datetime64[ns]``, exact fractions as ``Decimal``. The conversions are done by
+the database or by whole-column pandas operations, never per row in Python,
+because a fund administrator's ledger has millions of flows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import BigInteger, Connection, String, case, cast, func, select, type_coerce
+from sqlalchemy.sql.elements import ColumnElement
+
+from passu.portfolio.interchange.tables import BY_NAME, TableSpec
+from passu.portfolio.store.models import GiltYield
+
+
+def _money(column: Any, dialect: str) -> ColumnElement[Any]:
+    if dialect == "sqlite":
+        return type_coerce(column, BigInteger)  # stored as pence already
+    return cast(column * 100, BigInteger)
+
+
+def _date(column: Any, dialect: str) -> ColumnElement[Any]:
+    return type_coerce(column, String) if dialect == "sqlite" else column
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def fetch_columns(conn: Connection, query: Any, width: int) -> list[tuple[Any, ...]]:
+    """Run one SELECT on the driver's own cursor and return its columns.
+
+    SQLAlchemy's Row objects cost about a microsecond a cell to build and convert;
+    for a ledger of millions of flows the plain DBAPI tuples, turned into columns
+    with one ``zip``, are several times faster. Every conversion the frames need is
+    done per column afterwards, so nothing depends on the ORM's result processing.
+    """
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled))
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if not rows:
+        return [() for _ in range(width)]
+    return list(zip(*rows, strict=True))
+
+
+def load_table(conn: Connection, spec: TableSpec, as_of: dt.date | None = None) -> pd.DataFrame:
+    """One table in valuation's shape; with ``as_of``, only rows dated on or before it."""
+    dialect = conn.dialect.name
+    if dialect == "sqlite" and spec.name in GROUPED_ON_SQLITE:
+        grouped = _load_grouped(conn, spec, as_of)
+        if grouped is not None:
+            return grouped
+    table = spec.table
+    selected: list[Any] = []
+    names: list[str] = []
+    for col in spec.columns:
+        column = table.c[col.name]
+        if col.kind == "money":
+            selected.append(_money(column, dialect))
+            names.append(f"{col.name}_pence")
+        elif col.kind == "date":
+            selected.append(_date(column, dialect))
+            names.append(col.name)
+        else:
+            selected.append(column)
+            names.append(col.name)
+    if spec.attributes:
+        selected.append(table.c["attributes"])  # extra columns a user kept, as JSON text
+        names.append("attributes")
+    query = select(*selected)
+    if as_of is not None and spec.dated_by is not None:
+        query = query.where(table.c[spec.dated_by] <= as_of)
+    columns = fetch_columns(conn, query, len(names))
+    frame = pd.DataFrame(dict(zip(names, columns, strict=True)))
+    for col in spec.columns:
+        if col.kind == "money":
+            name = f"{col.name}_pence"
+            frame[name] = (
+                frame[name].astype("Int64") if not col.required else frame[name].astype("int64")
+            )
+        elif col.kind == "date":
+            frame[col.name] = pd.to_datetime(frame[col.name], format="ISO8601").astype(
+                "datetime64[ns]"
+            )
+        elif col.kind in ("count", "year"):
+            frame[col.name] = frame[col.name].astype("Int64" if not col.required else "int64")
+        elif col.kind in ("fraction", "decimal"):
+            # SQLite keeps exact decimals as text; PostgreSQL's NUMERIC arrives as Decimal.
+            frame[col.name] = frame[col.name].map(_decimal).astype(object)
+        elif col.kind == "bool":
+            frame[col.name] = frame[col.name].astype(bool)
+        else:
+            frame[col.name] = frame[col.name].astype(object)
+    return frame
+
+
+# Ledgers with millions of rows, read from SQLite one row per key (see _load_grouped).
+GROUPED_ON_SQLITE = frozenset({"project_flows"})
+_DATE_WIDTH = len("2024-01-31")
+
+
+def _load_grouped(conn: Connection, spec: TableSpec, as_of: dt.date | None) -> pd.DataFrame | None:
+    """The same frame as ``load_table``'s, read as one row per distinct id key.
+
+    Python's sqlite3 builds an object per cell, which for a million flows costs
+    seconds. Grouped on the id columns (the holding), each group's other columns
+    come back as one text each (group_concat: fixed-width ISO dates, choices as
+    one digit, integers comma-separated) and are parsed by NumPy a column at a
+    time. Rows are put back in the table's own (id) order, which the plain
+    SELECT returns, so every sum downstream sees the same rows in the same order.
+    Returns ``None`` (use the plain SELECT) when the table or its data do not
+    fit: optional columns, free text, an unknown choice, a date not YYYY-MM-DD.
+    """
+    table = spec.table
+    primary = list(table.primary_key.columns)
+    keys = [c for c in spec.columns if c.kind == "id"]
+    rest = [c for c in spec.columns if c.kind != "id"]
+    fits = all(
+        c.required
+        and (c.kind in ("date", "money") or (c.kind == "choice" and len(c.choices) <= 10))
+        for c in rest
+    )
+    if spec.attributes or len(primary) != 1 or not keys or not fits:
+        return None
+    parts: list[Any] = [func.count(), func.group_concat(primary[0], ",")]
+    for col in rest:
+        column = table.c[col.name]
+        if col.kind == "choice":
+            digit = case({v: i for i, v in enumerate(col.choices)}, value=column, else_=-1)
+            parts.append(func.group_concat(digit, ""))
+        else:
+            parts.append(func.group_concat(column, "" if col.kind == "date" else ","))
+    grouping = [table.c[c.name] for c in keys]
+    query = select(*grouping, *parts).group_by(*grouping)
+    if as_of is not None and spec.dated_by is not None:
+        query = query.where(table.c[spec.dated_by] <= as_of)
+    columns = fetch_columns(conn, query, len(keys) + len(parts))
+    if not columns[0]:
+        return None  # an empty table: the plain SELECT builds its frame as cheaply
+    counts = np.asarray(columns[len(keys)], dtype=np.int64)
+    total = int(counts.sum())
+    ids = _integers(columns[len(keys) + 1], total)
+    if ids is None:
+        return None
+    values: dict[str, np.ndarray] = {}
+    for i, col in enumerate(keys):
+        values[col.name] = np.repeat(np.asarray(columns[i], dtype=object), counts)
+    for col, texts in zip(rest, columns[len(keys) + 2 :], strict=True):
+        parsed = _parse(col.kind, col.choices, texts, total)
+        if parsed is None:
+            return None
+        values[f"{col.name}_pence" if col.kind == "money" else col.name] = parsed
+    order = np.argsort(ids, kind="stable")
+    names = [f"{c.name}_pence" if c.kind == "money" else c.name for c in spec.columns]
+    # Text stays object dtype (as load_table leaves it), not pandas' inferred str.
+    return pd.DataFrame(
+        {name: pd.Series(values[name][order], dtype=values[name].dtype) for name in names}
+    )
+
+
+def _parse(kind: str, choices: Sequence[str], texts: Sequence[str], total: int) -> Any:
+    """One group_concat column as a NumPy array of ``total`` values, or None if malformed."""
+    if kind == "money":
+        return _integers(texts, total)
+    try:
+        raw = "".join(texts).encode("ascii")
+    except UnicodeEncodeError:
+        return None
+    if kind == "choice":
+        if len(raw) != total:  # an unknown choice reads "-1": two characters
+            return None
+        digits = np.frombuffer(raw, dtype=np.uint8) - ord("0")
+        return np.asarray(choices, dtype=object)[digits]
+    if len(raw) != _DATE_WIDTH * total:
+        return None
+    try:
+        days = np.frombuffer(raw, dtype=f"S{_DATE_WIDTH}").astype("datetime64[D]")
+    except ValueError:
+        return None
+    return days.astype("datetime64[ns]")
+
+
+def _integers(texts: Sequence[str], total: int) -> np.ndarray | None:
+    """Comma-separated integers as int64, or None unless there are exactly ``total``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # malformed text: NumPy warns and stops short
+        try:
+            parsed = np.fromstring(",".join(texts), dtype=np.int64, sep=",")
+        except ValueError:
+            return None
+    return parsed if len(parsed) == total else None
+
+
+@dataclass(frozen=True)
+class PortfolioFrames:
+    """Every table of a portfolio, as of a date (dated rows after it are left out)."""
+
+    funds: pd.DataFrame
+    investors: pd.DataFrame
+    commitments: pd.DataFrame
+    investor_flows: pd.DataFrame
+    fund_expenses: pd.DataFrame
+    projects: pd.DataFrame
+    delivery_partners: pd.DataFrame
+    holdings: pd.DataFrame
+    project_flows: pd.DataFrame
+    marks: pd.DataFrame
+    outcome_contracts: pd.DataFrame
+    contract_payers: pd.DataFrame
+    unit_values: pd.DataFrame
+    outcome_metrics: pd.DataFrame
+    outcomes: pd.DataFrame
+    outcome_claims: pd.DataFrame
+    outcome_payments: pd.DataFrame
+    fund_forecasts: pd.DataFrame
+    innovations: pd.DataFrame
+    project_costs: pd.DataFrame
+    project_measures: pd.DataFrame
+    evaluations: pd.DataFrame
+
+
+def load_frames(conn: Connection, as_of: dt.date | None = None) -> PortfolioFrames:
+    tables = {f.name: load_table(conn, BY_NAME[f.name], as_of) for f in fields(PortfolioFrames)}
+    return PortfolioFrames(**tables)
+
+
+def stored_gilt_yields(conn: Connection) -> pd.DataFrame:
+    """Quarters users loaded with ``passu benchmark load`` (long format, fractions)."""
+    rows = conn.execute(
+        select(GiltYield.quarter_end, GiltYield.tenor_years, GiltYield.yield_, GiltYield.source)
+    ).all()
+    frame = pd.DataFrame.from_records(
+        rows, columns=["quarter_end", "tenor_years", "yield_", "source"]
+    )
+    frame["quarter_end"] = pd.to_datetime(frame["quarter_end"]).astype("datetime64[ns]")
+    frame["yield_"] = frame["yield_"].map(lambda v: float(Decimal(v))).astype(float)
+    frame["tenor_years"] = frame["tenor_years"].astype("int64")
+    return frame

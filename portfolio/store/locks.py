@@ -1,0 +1,109 @@
+"""Period locks: an approved run locks every dated row on or before its as-of date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Protocol
+
+import pandas as pd
+from sqlalchemy import Connection, func, select
+
+from passu.portfolio.errors import ConflictError
+from passu.portfolio.interchange.parse import ROW
+from passu.portfolio.interchange.tables import TableSpec
+from passu.portfolio.store.models import ValuationRun
+
+# A claim is dated by when it was claimed, but it is verified or rejected later:
+# recording that later step must stay possible after the claim's period is locked.
+CLAIM_LIFECYCLE = ("verified_on", "verified_count", "verified_amount", "rejected_on")
+
+
+class PlanLike(Protocol):
+    spec: TableSpec
+    added: pd.DataFrame
+    changed: pd.DataFrame
+    removed_rows: pd.DataFrame
+    changed_before: pd.DataFrame
+
+
+def locked_through(conn: Connection) -> dt.date | None:
+    """The latest as-of date of an approved run, or None when nothing is locked."""
+    return conn.execute(
+        select(func.max(ValuationRun.as_of)).where(ValuationRun.status == "approved")
+    ).scalar()
+
+
+def refuse_locked_changes(conn: Connection, plans: list[Any]) -> None:
+    through = locked_through(conn)
+    if through is None:
+        return
+    limit = through.isoformat()
+    offending: list[str] = []
+    for plan in plans:
+        column = plan.spec.dated_by
+        if column is None:
+            continue
+        file = plan.spec.file
+        for _, row in plan.added[plan.added[column].between("0", limit)].iterrows():
+            offending.append(f"{file} row {row[ROW]} adds a row dated {row[column]}")
+        removed = plan.removed_rows
+        for _, row in removed[removed[column].between("0", limit)].iterrows():
+            offending.append(
+                f"{file} would remove the stored row dated {row[column]}"
+                f" ({_describe(plan.spec, row)})"
+            )
+        offending += _changed(plan, column, limit)
+    if offending:
+        shown = "; ".join(offending[:10])
+        more = f" (and {len(offending) - 10} more)" if len(offending) > 10 else ""
+        raise ConflictError(
+            f"the period to {limit} is locked by an approved run; refused: {shown}{more}. "
+            "Nothing was written (reopen the run with `passu runs reopen` to change it)"
+        )
+
+
+def _changed(plan: Any, column: str, limit: str) -> list[str]:
+    new, old = plan.changed, plan.changed_before
+    if new.empty:
+        return []
+    out = []
+    new = new.reset_index(drop=True)
+    old = old.reset_index(drop=True)
+    for i in range(len(new)):
+        before, after = old.iloc[i], new.iloc[i]
+        locked = before[column] <= limit or after[column] <= limit
+        if plan.spec.name == "outcome_claims":
+            locked = _claim_change_locked(before, after, limit)
+        if locked:
+            out.append(
+                f"{plan.spec.file} row {after[ROW]} changes a row dated "
+                f"{before[column]} ({_describe(plan.spec, after)})"
+            )
+    return out
+
+
+def _claim_change_locked(before: pd.Series, after: pd.Series, limit: str) -> bool:
+    for name in before.index:
+        if name == ROW or name not in after.index or before[name] == after[name]:
+            continue
+        if name in CLAIM_LIFECYCLE:
+            dates = [
+                d
+                for d in (
+                    before.get("verified_on"),
+                    after.get("verified_on"),
+                    before.get("rejected_on"),
+                    after.get("rejected_on"),
+                )
+                if d
+            ]
+            if any(d <= limit for d in dates if before.get(name) != after.get(name)):
+                return True
+        elif before["claimed_on"] <= limit:
+            return True
+    return False
+
+
+def _describe(spec: TableSpec, row: pd.Series) -> str:
+    cols = spec.key or spec.column_names
+    return ", ".join(f"{c}={row[c]}" for c in cols if c in row.index)

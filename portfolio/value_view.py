@@ -1,0 +1,265 @@
+"""The valuation document as tables a fund manager reads at a glance (and as CSV)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from passu.portfolio.listing import Column, Figure, Figures, Listing
+from passu.portfolio.register import ILLUSTRATIVE
+
+# What each project and each holding returned, the same columns in both listings.
+_RETURNS = (
+    Column("invested", "money"),
+    Column("realised", "money"),
+    Column("nav", "money"),
+    Column("moic", "multiple"),
+    Column("irr", "rate"),
+    Column("irr_note"),
+)
+
+
+def _d(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def headline(document: dict[str, Any]) -> Figures:
+    fund = document["fund"]
+    outcomes = document["outcomes"]
+    social = document["social_value"]
+    figures = (
+        Figure("fund_id", fund["fund_id"], label="fund"),
+        Figure("as_of", document["as_of"], label="as of"),
+        Figure("committed", _d(fund["committed"]), "money"),
+        Figure("paid_in", _d(fund["paid_in"]), "money", "paid-in"),
+        Figure("distributed", _d(fund["distributed"]), "money"),
+        Figure("unfunded", _d(fund["unfunded"]), "money"),
+        Figure("nav", _d(fund["nav"]), "money", "NAV (holdings + cash)"),
+        Figure("cash", _d(fund["cash"]), "money", "fund cash"),
+        Figure("dpi", fund["dpi"], "multiple", "DPI"),
+        Figure("rvpi", fund["rvpi"], "multiple", "RVPI"),
+        Figure("tvpi", fund["tvpi"], "multiple", "TVPI"),
+        Figure("net_irr", fund["net_irr"], "rate", "net IRR"),
+        Figure("gross_irr", fund["gross_irr"], "rate", "gross IRR"),
+        Figure("gross_moic", fund["gross_moic"], "multiple", "gross MOIC"),
+        Figure("cost_of_capital", fund["cost_of_capital"], "rate", "cost of capital"),
+        Figure("hmt_benchmark", fund["hmt_benchmark"], "rate", "HM Treasury benchmark (gilts)"),
+        Figure("spread_bps", fund["spread_bps"], "bps", "spread over benchmark"),
+        Figure(
+            "green_book_nominal",
+            fund["green_book_nominal"],
+            "rate",
+            "Green Book STPR, nominal equivalent",
+        ),
+        Figure("outcome_payments", _d(outcomes["payments"]), "money", "outcome payments"),
+        Figure("fiscal_value", _d(social["fiscal"]), "money", "fiscal value"),
+        Figure("economic_value", _d(social["economic"]), "money", "economic value"),
+        Figure("social_value", _d(social["social"]), "money", "social value"),
+        Figure("total_value", _d(social["total"]), "money", "total value"),
+        Figure(
+            "pari_passu",
+            "ok"
+            if document["pari_passu"]["ok"]
+            else f"{len(document['pari_passu']['breaches'])} breaches",
+            label="pari passu",
+        ),
+    )
+    notes = []
+    for name in ("net_irr", "gross_irr", "cost_of_capital"):
+        if fund.get(f"{name}_note"):
+            notes.append(f"{name.replace('_', ' ')}: {fund[f'{name}_note']}")
+    if document.get("illustrative"):
+        notes.append(ILLUSTRATIVE)
+    title = "All funds together" if fund["fund_id"] == "ALL" else f"Fund {fund['fund_id']}"
+    return Figures(f"{title}: valuation as of {document['as_of']}", figures, tuple(notes))
+
+
+MONEY = (
+    "committed",
+    "paid_in",
+    "distributed",
+    "unfunded",
+    "nav",
+    "invested",
+    "realised",
+    "cost_outstanding",
+    "expected",
+    "actual",
+    "difference",
+)
+
+
+def _listing(title: str, rows: list[dict[str, Any]], columns: tuple[Column, ...]) -> Listing:
+    def value(column: Column, row: dict[str, Any]) -> Any:
+        raw = row.get(column.name)
+        if column.kind == "money" and raw is not None:
+            return Decimal(raw)
+        return raw
+
+    return Listing(title, columns, tuple(tuple(value(c, r) for c in columns) for r in rows))
+
+
+def tables(document: dict[str, Any]) -> list[Listing]:
+    out = []
+    if document["funds"]:
+        out.append(
+            _listing(
+                "Funds",
+                document["funds"],
+                (
+                    Column("fund_id"),
+                    Column("committed", "money"),
+                    Column("paid_in", "money"),
+                    Column("distributed", "money"),
+                    Column("nav", "money"),
+                    Column("tvpi", "multiple"),
+                    Column("net_irr", "rate"),
+                    Column("gross_irr", "rate"),
+                    Column("cost_of_capital", "rate"),
+                    Column("spread_bps", "bps"),
+                ),
+            )
+        )
+    out.append(
+        _listing(
+            "Projects",
+            document["projects"],
+            (
+                Column("project_id"),
+                Column("policy_area"),
+                Column("status"),
+                *_RETURNS,
+            ),
+        )
+    )
+    out.append(
+        _listing(
+            "Holdings",
+            document["holdings"],
+            (
+                Column("project_id"),
+                Column("holder_id"),
+                Column("tranche"),
+                *_RETURNS,
+            ),
+        )
+    )
+    out.append(
+        _listing(
+            "Capital accounts",
+            document["investors"],
+            (
+                Column("fund_id"),
+                Column("investor_id"),
+                Column("kind"),
+                Column("share_class"),
+                Column("committed", "money"),
+                Column("paid_in", "money"),
+                Column("distributed", "money"),
+                Column("nav", "money"),
+                Column("unfunded", "money"),
+                Column("dpi", "multiple"),
+                Column("tvpi", "multiple"),
+                Column("irr", "rate"),
+            ),
+        )
+    )
+    out.append(
+        _listing(
+            "Share classes",
+            document["share_classes"],
+            (
+                Column("fund_id"),
+                Column("share_class"),
+                Column("investors", "count"),
+                Column("committed", "money"),
+                Column("paid_in", "money"),
+                Column("distributed", "money"),
+                Column("nav", "money"),
+                Column("tvpi", "multiple"),
+                Column("irr", "rate"),
+            ),
+        )
+    )
+    breaches = document["pari_passu"]["breaches"]
+    checked = document["pari_passu"]["checked"]
+    note = (
+        f"checked {checked['share_classes']} share classes and {checked['tranches']} "
+        "tranches: every member's flows, NAV and IRR per £ committed are within £1 / 1 bp"
+    )
+    out.append(
+        Listing(
+            "Pari passu breaches",
+            (
+                Column("scope"),
+                Column("id"),
+                Column("holder_or_investor"),
+                Column("measure"),
+                Column("expected"),
+                Column("actual"),
+                Column("difference"),
+            ),
+            tuple(
+                (
+                    b["scope"],
+                    b["id"],
+                    b["holder_or_investor"],
+                    b["measure"],
+                    b["expected"],
+                    b["actual"],
+                    b["difference"],
+                )
+                for b in breaches
+            ),
+            notes=() if breaches else (note,),
+        )
+    )
+    return out
+
+
+def government_accounts(document: dict[str, Any]) -> Listing:
+    """The government shareholder's capital account beside the fund's net figures."""
+    fund = document["fund"]
+    rows: list[tuple[Any, ...]] = [
+        (
+            f"fund {fund['fund_id']} (net)",
+            None,
+            _d(fund["committed"]),
+            _d(fund["paid_in"]),
+            _d(fund["distributed"]),
+            _d(fund["nav"]),
+            fund["dpi"],
+            fund["tvpi"],
+            fund["net_irr"],
+        )
+    ]
+    for a in document["investors"]:
+        if a["kind"] == "government":
+            rows.append(
+                (
+                    f"{a['investor_id']} in {a['fund_id']}",
+                    a["share_class"],
+                    _d(a["committed"]),
+                    _d(a["paid_in"]),
+                    _d(a["distributed"]),
+                    _d(a["nav"]),
+                    a["dpi"],
+                    a["tvpi"],
+                    a["irr"],
+                )
+            )
+    return Listing(
+        "Government shareholder beside the fund",
+        (
+            Column("account"),
+            Column("share_class"),
+            Column("committed", "money"),
+            Column("paid_in", "money"),
+            Column("distributed", "money"),
+            Column("nav", "money"),
+            Column("dpi", "multiple"),
+            Column("tvpi", "multiple"),
+            Column("irr", "rate"),
+        ),
+        tuple(rows),
+    )
