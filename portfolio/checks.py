@@ -17,11 +17,11 @@ from sqlalchemy import Engine
 from passu.portfolio.listing import Column, Listing
 from passu.portfolio.store import audit
 from passu.portfolio.store.database import require_schema
-from passu.portfolio.store.frames import PortfolioFrames, load_frames
+from passu.portfolio.store.frames import Ledger, load_frames
 from passu.valuation import checks as rules
 from passu.valuation.checks import Finding
 
-Check = Callable[[PortfolioFrames, dt.date], list[Finding]]
+Check = Callable[[Ledger, dt.date], list[Finding]]
 
 # Every check, in the order findings are listed: capital first, then outcomes, then claims.
 CHECKS: tuple[tuple[str, Check], ...] = (
@@ -98,7 +98,7 @@ class CheckReport:
         return Listing(f"Checks as of {self.as_of.isoformat()}", columns, rows, notes)
 
 
-def run_checks(frames: PortfolioFrames, as_of: dt.date) -> CheckReport:
+def run_checks(frames: Ledger, as_of: dt.date) -> CheckReport:
     """Every check over frames already loaded as of ``as_of`` (usable from a notebook)."""
     findings: list[Finding] = []
     for _name, check in CHECKS:

@@ -18,7 +18,7 @@ from passu.portfolio.errors import UsageError
 from passu.portfolio.listing import Column, Figure, Figures, Listing
 from passu.portfolio.outcomes import scope_projects
 from passu.portfolio.register import ILLUSTRATIVE, fund_scope, is_illustrative, load_all
-from passu.portfolio.store.frames import PortfolioFrames
+from passu.portfolio.store.frames import Ledger
 from passu.valuation.claims import ClaimsPosition, claims_position
 
 # "unpaid": every claim still owed or pending, i.e. awaiting verification or payment.
@@ -26,7 +26,7 @@ STATUSES = ("claimed", "verified", "rejected", "paid", "unpaid")
 UNPAID = ("claimed", "verified")
 
 
-def position(frames: PortfolioFrames, fund_ids: Collection[str], as_of: dt.date) -> ClaimsPosition:
+def position(frames: Ledger, fund_ids: Collection[str], as_of: dt.date) -> ClaimsPosition:
     projects = scope_projects(frames, fund_ids)
     contracts = frames.outcome_contracts
     in_scope = contracts[contracts["project_id"].isin(list(projects))]["contract_id"]
@@ -42,9 +42,7 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def claims_section(
-    frames: PortfolioFrames, fund_ids: Collection[str], as_of: dt.date
-) -> dict[str, Any]:
+def claims_section(frames: Ledger, fund_ids: Collection[str], as_of: dt.date) -> dict[str, Any]:
     """The ``claims`` section of ``passu value`` JSON: money as two-decimal strings, the
     verification rate a fraction (rounded to 10 places), medians in days (numbers)."""
     p = position(frames, fund_ids, as_of)

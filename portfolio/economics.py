@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from passu.portfolio.errors import UsageError
 from passu.portfolio.listing import Column, Figure, Figures, Listing
 from passu.portfolio.register import ILLUSTRATIVE, is_illustrative, load_all
-from passu.portfolio.store.frames import PortfolioFrames
+from passu.portfolio.store.frames import Ledger
 from passu.valuation.cash_profile import COLUMNS, CashQuarter, cash_profile
 from passu.valuation.economics import ProjectEconomics, projects_economics
 from passu.valuation.holdings import value_projects
@@ -36,7 +36,7 @@ class EconomicsView:
     document: dict[str, Any]
 
 
-def _project_frames(engine: Engine, project_id: str, as_of: dt.date) -> PortfolioFrames:
+def _project_frames(engine: Engine, project_id: str, as_of: dt.date) -> Ledger:
     frames = load_all(engine, as_of)
     if project_id not in set(frames.projects["project_id"]):
         raise UsageError(f"no project {project_id!r}: `passu list projects` shows the ids")
@@ -44,7 +44,7 @@ def _project_frames(engine: Engine, project_id: str, as_of: dt.date) -> Portfoli
 
 
 def capitals_of(
-    frames: PortfolioFrames, project_ids: Collection[str], as_of: dt.date
+    frames: Ledger, project_ids: Collection[str], as_of: dt.date
 ) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
     """(invested, realised, NAV) over all of each project's holdings at T, valued in one
     pass; a project nobody holds yet has nothing invested or earned."""
@@ -63,7 +63,7 @@ def capitals_of(
 
 
 def economics_of_projects(
-    frames: PortfolioFrames,
+    frames: Ledger,
     project_ids: Collection[str],
     as_of: dt.date,
     capital: Mapping[str, tuple[Decimal, Decimal, Decimal]] | None = None,

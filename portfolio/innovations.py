@@ -17,7 +17,7 @@ from passu.portfolio.economics import register_listing
 from passu.portfolio.listing import Column, Listing
 from passu.portfolio.outcomes import scope_projects
 from passu.portfolio.register import ILLUSTRATIVE, fund_scope, is_illustrative, load_all
-from passu.portfolio.store.frames import PortfolioFrames
+from passu.portfolio.store.frames import Ledger
 from passu.valuation.innovations import (
     InnovationTotal,
     innovation_portfolio,
@@ -36,7 +36,7 @@ def innovations_report(engine: Engine, fund_id: str | None, as_of: dt.date) -> l
 
 
 def innovation_listings(
-    frames: PortfolioFrames, label: str, fund_ids: Collection[str], as_of: dt.date
+    frames: Ledger, label: str, fund_ids: Collection[str], as_of: dt.date
 ) -> list[Listing]:
     """``innovations_report`` over frames already loaded as of T (the committee pack's)."""
     projects = scope_projects(frames, fund_ids)

@@ -27,7 +27,7 @@ from passu.portfolio.register import (
     load_all,
     scope_outcomes,
 )
-from passu.portfolio.store.frames import PortfolioFrames
+from passu.portfolio.store.frames import Ledger
 from passu.valuation.money import pence_to_decimal
 from passu.valuation.outcome_summary import OutcomesSummary
 from passu.valuation.outcomes import outcome_payments_to_date, outcome_progress
@@ -38,13 +38,13 @@ BY_CHOICES = ("project", "policy_area", "payer")
 MONEY_MEASURES = frozenset({"outcome_payments", "fiscal_value"})
 
 
-def scope_projects(frames: PortfolioFrames, fund_ids: Collection[str]) -> tuple[str, ...]:
+def scope_projects(frames: Ledger, fund_ids: Collection[str]) -> tuple[str, ...]:
     """The projects any fund in ``fund_ids`` holds a stake in, sorted."""
     held = frames.holdings[frames.holdings["holder_id"].isin(list(fund_ids))]
     return tuple(sorted(str(p) for p in held["project_id"].unique()))
 
 
-def invested_in(frames: PortfolioFrames, project_ids: Collection[str], as_of: dt.date) -> Decimal:
+def invested_in(frames: Ledger, project_ids: Collection[str], as_of: dt.date) -> Decimal:
     """Σ drawdowns dated ≤ T by every holder (fund and co-investors) in the projects."""
     flows = frames.project_flows
     drawn = flows[
@@ -56,7 +56,7 @@ def invested_in(frames: PortfolioFrames, project_ids: Collection[str], as_of: dt
 
 
 def social_value_for(
-    frames: PortfolioFrames,
+    frames: Ledger,
     fund_ids: Collection[str],
     as_of: dt.date,
     price_year: int | None = None,
@@ -75,7 +75,7 @@ def social_value_for(
 
 
 def _social_value(
-    frames: PortfolioFrames,
+    frames: Ledger,
     projects: tuple[str, ...],
     as_of: dt.date,
     invested: Decimal,
@@ -102,7 +102,7 @@ def _social_value(
 
 
 def _summary(
-    frames: PortfolioFrames,
+    frames: Ledger,
     fund_ids: Collection[str],
     as_of: dt.date,
     fiscal_value: Decimal | None,
@@ -111,7 +111,7 @@ def _summary(
 
 
 def summary_with_value(
-    frames: PortfolioFrames, fund_ids: Collection[str], as_of: dt.date
+    frames: Ledger, fund_ids: Collection[str], as_of: dt.date
 ) -> OutcomesSummary:
     """The outcomes summary whose ``fiscal_value`` actual is the social-value fiscal total
     (own price years, undiscounted) for the same scope."""
@@ -136,15 +136,13 @@ def _measure_value(measure: str, value: Decimal | int | None) -> str | int | Non
     return int(number) if number == number.to_integral_value() else str(number)
 
 
-def outcomes_section(
-    frames: PortfolioFrames, fund_ids: Collection[str], as_of: dt.date
-) -> dict[str, Any]:
+def outcomes_section(frames: Ledger, fund_ids: Collection[str], as_of: dt.date) -> dict[str, Any]:
     """The ``outcomes`` section of ``passu value`` JSON (money as strings, counts as ints)."""
     return _outcomes_dict(summary_with_value(frames, fund_ids, as_of))
 
 
 def value_sections(
-    frames: PortfolioFrames,
+    frames: Ledger,
     fund_ids: Collection[str],
     as_of: dt.date,
     invested: Decimal | None = None,
@@ -203,7 +201,7 @@ def _per_pound(value: SocialValue | None) -> dict[str, float] | None:
 
 
 def social_value_section(
-    frames: PortfolioFrames,
+    frames: Ledger,
     fund_ids: Collection[str],
     as_of: dt.date,
     price_year: int | None = None,

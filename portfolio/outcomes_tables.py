@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Literal
 
 from passu.portfolio.listing import Column, Listing
-from passu.portfolio.store.frames import PortfolioFrames
+from passu.portfolio.store.frames import Ledger
 from passu.valuation.outcomes import outcome_progress, payer_shares, payments_against_caps
 
 
@@ -16,7 +16,7 @@ def rate(achieved: int, forecast: int) -> float | None:
 
 
 def progress_listing(
-    frames: PortfolioFrames,
+    frames: Ledger,
     as_of: dt.date,
     projects: tuple[str, ...],
     level: Literal["project", "policy_area"],
@@ -59,7 +59,7 @@ def progress_listing(
     )
 
 
-def caps_listing(frames: PortfolioFrames, as_of: dt.date, projects: tuple[str, ...]) -> Listing:
+def caps_listing(frames: Ledger, as_of: dt.date, projects: tuple[str, ...]) -> Listing:
     caps = payments_against_caps(
         outcome_contracts=frames.outcome_contracts,
         outcome_payments=frames.outcome_payments,
@@ -93,7 +93,7 @@ def caps_listing(frames: PortfolioFrames, as_of: dt.date, projects: tuple[str, .
 
 
 def payers_listing(
-    frames: PortfolioFrames, as_of: dt.date, projects: tuple[str, ...], *, by_contract: bool
+    frames: Ledger, as_of: dt.date, projects: tuple[str, ...], *, by_contract: bool
 ) -> Listing:
     shares = payer_shares(
         outcome_contracts=frames.outcome_contracts,

@@ -14,7 +14,7 @@ from passu.portfolio.errors import UsageError
 from passu.portfolio.interchange.tables import BY_NAME
 from passu.portfolio.listing import Column, Figure, Figures, Listing
 from passu.portfolio.store.database import require_schema
-from passu.portfolio.store.frames import PortfolioFrames, load_frames, load_table
+from passu.portfolio.store.frames import Ledger, load_frames, load_table
 from passu.valuation.money import pence_to_decimal
 from passu.valuation.outcome_summary import OutcomesSummary, outcomes_summary
 
@@ -174,7 +174,7 @@ def _contracts(engine: Engine) -> Listing:
     return Listing("Outcome contracts", cols, rows)
 
 
-def load_all(engine: Engine, as_of: dt.date | None = None) -> PortfolioFrames:
+def load_all(engine: Engine, as_of: dt.date | None = None) -> Ledger:
     require_schema(engine)
     with engine.connect() as conn:
         return load_frames(conn, as_of)
@@ -327,7 +327,7 @@ def show_project(engine: Engine, project_id: str) -> list[Listing]:
     return out
 
 
-def fund_scope(frames: PortfolioFrames, fund_id: str | None) -> tuple[str, tuple[str, ...]]:
+def fund_scope(frames: Ledger, fund_id: str | None) -> tuple[str, tuple[str, ...]]:
     """The scope label and fund ids: one fund, or every fund together as ``ALL``."""
     funds = tuple(sorted(frames.funds["fund_id"]))
     if not funds:
@@ -341,7 +341,7 @@ def fund_scope(frames: PortfolioFrames, fund_id: str | None) -> tuple[str, tuple
     return fund_id, (fund_id,)
 
 
-def is_illustrative(frames: PortfolioFrames) -> bool:
+def is_illustrative(frames: Ledger) -> bool:
     """The shipped sample marks its funds ``illustrative=true`` (an attribute column)."""
     attributes = frames.funds.get("attributes", pd.Series(dtype=object))
     return any('"illustrative": "true"' in str(text) for text in attributes.dropna())
@@ -354,7 +354,7 @@ ILLUSTRATIVE = (
 
 
 def scope_outcomes(
-    frames: PortfolioFrames,
+    frames: Ledger,
     fund_ids: Collection[str],
     as_of: dt.date,
     fiscal_value: Decimal | None = None,

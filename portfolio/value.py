@@ -27,7 +27,7 @@ from passu.portfolio.register import fund_scope, is_illustrative
 from passu.portfolio.store import runs
 from passu.portfolio.store.database import require_schema
 from passu.portfolio.store.fingerprint import fingerprint
-from passu.portfolio.store.frames import PortfolioFrames, load_frames, stored_gilt_yields
+from passu.portfolio.store.frames import Ledger, load_frames, stored_gilt_yields
 from passu.valuation.book import HoldingBook
 from passu.valuation.capital_accounts import CapitalAccount, capital_accounts
 from passu.valuation.cost_of_capital import (
@@ -63,7 +63,7 @@ def money(value: Decimal | None) -> str | None:
 
 @dataclass(frozen=True)
 class Inputs:
-    frames: PortfolioFrames
+    frames: Ledger
     yields: pd.DataFrame
     annual: pd.DataFrame
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from passu.portfolio.store.frames import PortfolioFrames
+from passu.portfolio.store.frames import Ledger
 from passu.valuation.money import pence_to_decimal
 
 ValueAt = Callable[[dt.date], dict[str, Any]]
@@ -41,7 +41,7 @@ class CashPoint:
     cumulative_net: Decimal  # Σ distributions − Σ calls to date, from the investors' side
 
 
-def first_call(frames: PortfolioFrames, fund_ids: Collection[str]) -> dt.date | None:
+def first_call(frames: Ledger, fund_ids: Collection[str]) -> dt.date | None:
     flows = frames.investor_flows[frames.investor_flows["fund_id"].isin(list(fund_ids))]
     return None if flows.empty else pd.Timestamp(flows["date"].min()).date()
 
@@ -77,7 +77,7 @@ def fund_history(
     return (*points, _point(stored, recomputed=False))
 
 
-def cumulative_cash(frames: PortfolioFrames, fund_ids: Collection[str]) -> tuple[CashPoint, ...]:
+def cumulative_cash(frames: Ledger, fund_ids: Collection[str]) -> tuple[CashPoint, ...]:
     """The J-curve: the investors' running net cash (distributions − calls), flow by flow."""
     flows = frames.investor_flows[frames.investor_flows["fund_id"].isin(list(fund_ids))]
     if flows.empty:

@@ -18,7 +18,7 @@ from typing import Any
 from passu.portfolio.claims import position
 from passu.portfolio.innovations import innovation_listings
 from passu.portfolio.listing import Column, Listing
-from passu.portfolio.store.frames import PortfolioFrames
+from passu.portfolio.store.frames import Ledger
 from passu.valuation.claims import BUCKETS, AgeingBucket
 
 from .formatting import MISSING, count, days, money_short, percent
@@ -34,7 +34,7 @@ class PipelineView:
 
 
 def pipeline_view(
-    frames: PortfolioFrames,
+    frames: Ledger,
     document: dict[str, Any],
     label: str,
     fund_ids: Collection[str],

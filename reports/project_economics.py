@@ -18,7 +18,7 @@ from decimal import Decimal
 import pandas as pd
 
 from passu.portfolio.economics import economics_of_projects
-from passu.portfolio.store.frames import PortfolioFrames
+from passu.portfolio.store.frames import Ledger
 from passu.valuation.cash_profile import CashQuarter, cash_profiles
 from passu.valuation.economics import NO_COSTS, ProjectEconomics
 from passu.valuation.innovations import InnovationCost, innovation_register
@@ -71,7 +71,7 @@ class ProjectEconomicsView:
 
 
 def economics_views(
-    frames: PortfolioFrames, project_ids: Collection[str], as_of: dt.date
+    frames: Ledger, project_ids: Collection[str], as_of: dt.date
 ) -> dict[str, ProjectEconomicsView]:
     """The economics part of each project's page (the frames are already as of T)."""
     ids = sorted(project_ids)

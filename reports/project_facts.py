@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from passu.portfolio.store.frames import PortfolioFrames
+from passu.portfolio.store.frames import Ledger
 from passu.valuation.money import pence_to_decimal
 from passu.valuation.outcomes import CapPosition, OutcomeProgress, outcome_progress
 from passu.valuation.outcomes import payments_against_caps as caps_of
@@ -65,7 +65,7 @@ def _day(value: object) -> dt.date | None:
 
 
 def project_facts(
-    frames: PortfolioFrames, project_ids: Collection[str], as_of: dt.date
+    frames: Ledger, project_ids: Collection[str], as_of: dt.date
 ) -> dict[str, ProjectFacts]:
     """Facts for each project in ``project_ids`` (the frames are already as of T)."""
     ids = sorted(project_ids)

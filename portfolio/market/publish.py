@@ -43,7 +43,7 @@ from passu.portfolio.market.publish_metrics import (
 )
 from passu.portfolio.outcomes import scope_projects
 from passu.portfolio.register import fund_scope, load_all
-from passu.portfolio.store.frames import PortfolioFrames
+from passu.portfolio.store.frames import Ledger
 from passu.valuation.money import pence_to_decimal
 
 COUNTRY = "GB"
@@ -149,7 +149,7 @@ def _write(path: Path, header: tuple[str, ...], rows: list[dict[str, Any]]) -> N
 
 
 def _organisations(
-    frames: PortfolioFrames, projects: tuple[str, ...]
+    frames: Ledger, projects: tuple[str, ...]
 ) -> dict[tuple[str, str], dict[str, Any]]:
     """Every organisation named: holders (by investor id), payers and delivery partners
     (by name), each with a stable INDIGO-style id."""
@@ -182,7 +182,7 @@ def _organisations(
 
 
 def _projects(
-    frames: PortfolioFrames,
+    frames: Ledger,
     projects: tuple[str, ...],
     orgs: dict[tuple[str, str], dict[str, Any]],
     end: dt.date,
@@ -258,7 +258,7 @@ def _projects(
     return rows
 
 
-def _measure_totals(frames: PortfolioFrames, measure: str) -> dict[str, Decimal]:
+def _measure_totals(frames: Ledger, measure: str) -> dict[str, Decimal]:
     rows = frames.project_measures[frames.project_measures["measure"] == measure]
     totals: dict[str, Decimal] = {}
     # measure values are exact decimals (object column): summed per project in Python
@@ -268,7 +268,7 @@ def _measure_totals(frames: PortfolioFrames, measure: str) -> dict[str, Decimal]
 
 
 def _investments(
-    frames: PortfolioFrames, projects: tuple[str, ...], orgs: dict[tuple[str, str], dict[str, Any]]
+    frames: Ledger, projects: tuple[str, ...], orgs: dict[tuple[str, str], dict[str, Any]]
 ) -> list[dict[str, Any]]:
     holdings = frames.holdings[frames.holdings["project_id"].isin(projects)]
     return [
@@ -286,7 +286,7 @@ def _investments(
 
 
 def _payments(
-    frames: PortfolioFrames,
+    frames: Ledger,
     projects: tuple[str, ...],
     orgs: dict[tuple[str, str], dict[str, Any]],
     end: dt.date,
@@ -319,9 +319,7 @@ def _payments(
     ]
 
 
-def _results(
-    frames: PortfolioFrames, projects: tuple[str, ...], end: dt.date
-) -> list[dict[str, Any]]:
+def _results(frames: Ledger, projects: tuple[str, ...], end: dt.date) -> list[dict[str, Any]]:
     metrics = metric_scope(frames, projects)[["metric_id", "project_id"]]
     done = frames.outcomes[frames.outcomes["period_end"] <= pd.Timestamp(end)]
     rows = done.merge(metrics, on="metric_id").sort_values(
@@ -341,7 +339,7 @@ def _results(
     ]
 
 
-def _metrics(frames: PortfolioFrames, projects: tuple[str, ...]) -> list[dict[str, Any]]:
+def _metrics(frames: Ledger, projects: tuple[str, ...]) -> list[dict[str, Any]]:
     return [
         {
             "Project ID": m.project_id,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from passu.portfolio.store.frames import PortfolioFrames
+from passu.portfolio.store.frames import Ledger
 from passu.valuation.money import pence_to_decimal
 
 METRICS_COLUMNS = (
@@ -34,7 +34,7 @@ def number(value: Decimal) -> str:
     return str(int(value)) if value == value.to_integral_value() else str(value.normalize())
 
 
-def metric_scope(frames: PortfolioFrames, projects: tuple[str, ...]) -> pd.DataFrame:
+def metric_scope(frames: Ledger, projects: tuple[str, ...]) -> pd.DataFrame:
     """The projects' outcome metrics with their project_id and policy_area."""
     metrics = frames.outcome_metrics.merge(
         frames.outcome_contracts[["contract_id", "project_id"]], on="contract_id"
@@ -43,7 +43,7 @@ def metric_scope(frames: PortfolioFrames, projects: tuple[str, ...]) -> pd.DataF
 
 
 def measures(
-    frames: PortfolioFrames, projects: tuple[str, ...], start: dt.date, end: dt.date, label: str
+    frames: Ledger, projects: tuple[str, ...], start: dt.date, end: dt.date, label: str
 ) -> list[dict[str, Any]]:
     """The same measures for every project: this quarter and to date (money as £ with 2 dp)."""
     first, last = pd.Timestamp(start), pd.Timestamp(end)
@@ -102,7 +102,7 @@ def measures(
 
 
 def readme(
-    frames: PortfolioFrames, fund_ids: tuple[str, ...], label: str, start: dt.date, end: dt.date
+    frames: Ledger, fund_ids: tuple[str, ...], label: str, start: dt.date, end: dt.date
 ) -> str:
     funds = frames.funds[frames.funds["fund_id"].isin(fund_ids)].sort_values("fund_id")
     managers = ", ".join(sorted(set(funds["manager"])))

@@ -12,12 +12,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from passu.portfolio.store.frames import PortfolioFrames
+from passu.portfolio.store.frames import Ledger
 
 __all__ = ["fingerprint"]
 
 
-def fingerprint(frames: PortfolioFrames, yields: pd.DataFrame) -> str:
+def fingerprint(frames: Ledger, yields: pd.DataFrame) -> str:
     """SHA-256 over every input row, independent of row order and of the database."""
     digest = hashlib.sha256()
     for name, frame in [*sorted(vars(frames).items()), ("gilt_yields", yields)]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from passu.portfolio.interchange.tables import BY_NAME, TableSpec
 from passu.portfolio.store.models import GiltYield
+from passu.valuation.ledger import Ledger
 
 
 def _money(column: Any, dialect: str) -> ColumnElement[Any]:
@@ -208,37 +209,9 @@ def _integers(texts: Sequence[str], total: int) -> np.ndarray | None:
     return parsed if len(parsed) == total else None
 
 
-@dataclass(frozen=True)
-class PortfolioFrames:
-    """Every table of a portfolio, as of a date (dated rows after it are left out)."""
-
-    funds: pd.DataFrame
-    investors: pd.DataFrame
-    commitments: pd.DataFrame
-    investor_flows: pd.DataFrame
-    fund_expenses: pd.DataFrame
-    projects: pd.DataFrame
-    delivery_partners: pd.DataFrame
-    holdings: pd.DataFrame
-    project_flows: pd.DataFrame
-    marks: pd.DataFrame
-    outcome_contracts: pd.DataFrame
-    contract_payers: pd.DataFrame
-    unit_values: pd.DataFrame
-    outcome_metrics: pd.DataFrame
-    outcomes: pd.DataFrame
-    outcome_claims: pd.DataFrame
-    outcome_payments: pd.DataFrame
-    fund_forecasts: pd.DataFrame
-    innovations: pd.DataFrame
-    project_costs: pd.DataFrame
-    project_measures: pd.DataFrame
-    evaluations: pd.DataFrame
-
-
-def load_frames(conn: Connection, as_of: dt.date | None = None) -> PortfolioFrames:
-    tables = {f.name: load_table(conn, BY_NAME[f.name], as_of) for f in fields(PortfolioFrames)}
-    return PortfolioFrames(**tables)
+def load_frames(conn: Connection, as_of: dt.date | None = None) -> Ledger:
+    tables = {f.name: load_table(conn, BY_NAME[f.name], as_of) for f in fields(Ledger)}
+    return Ledger(**tables)
 
 
 def stored_gilt_yields(conn: Connection) -> pd.DataFrame:
