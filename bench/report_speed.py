@@ -27,10 +27,12 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from passu.portfolio.interchange.importer import import_portfolio
+from passu.portfolio.reporting import committee_bundle
 from passu.portfolio.store.database import make_engine, upgrade
 from passu.portfolio.value import value_and_save
 from passu.reports.committee import build_committee_pack, render_committee_pack
 from passu.reports.parts import available_cpus
+from passu.valuation.schema import SCHEMAS
 
 AS_OF = dt.date(2024, 12, 31)
 FIRST_YEAR = 2015
@@ -42,6 +44,8 @@ INVESTORS = {"GOV": ("Government department", "government", 0.12),
              "FDN2": ("Second foundation", "foundation", 0.2),
              "BANK": ("Social bank", "bank", 0.28),
              "SIF": ("Social investment fund", "social_investor", 0.2)}  # fmt: skip
+# Each table's header, from the format's one schema (rows below are written in this order).
+COLUMNS = {s.name: list(s.column_names) for s in SCHEMAS}
 
 
 def _quarter_ends(first: dt.date, count: int) -> list[dt.date]:
@@ -70,13 +74,13 @@ def write_portfolio(folder: Path, projects: int) -> None:
     _write(
         folder,
         "funds",
-        ["fund_id", "name", "currency", "vintage", "manager"],
+        COLUMNS["funds"],
         [["F1", "Bench Outcomes Fund", "GBP", FIRST_YEAR, "Bench Managers LLP"]],
     )
     _write(
         folder,
         "investors",
-        ["investor_id", "name", "kind"],
+        COLUMNS["investors"],
         [["F1", "Bench Outcomes Fund", "fund"]]
         + [[i, n, k] for i, (n, k, _s) in INVESTORS.items()]
         + [[f"CO{p:03d}", f"Co-investor {p}", "social_investor"] for p in range(projects)],
@@ -85,7 +89,7 @@ def write_portfolio(folder: Path, projects: int) -> None:
     _write(
         folder,
         "commitments",
-        ["fund_id", "investor_id", "share_class", "amount", "date"],
+        COLUMNS["commitments"],
         [
             ["F1", i, "A", f"{total * 1.2 * s:.2f}", f"{FIRST_YEAR}-01-01"]
             for i, (_n, _k, s) in INVESTORS.items()
@@ -102,20 +106,11 @@ def write_portfolio(folder: Path, projects: int) -> None:
                 flows.append(
                     ["F1", i, f"{year}-09-30", "distribution", f"{total * 0.15 * share:.2f}"]
                 )
-    _write(folder, "investor_flows", ["fund_id", "investor_id", "date", "kind", "amount"], flows)
+    _write(folder, "investor_flows", COLUMNS["investor_flows"], flows)
     _write(
         folder,
         "projects",
-        [
-            "project_id",
-            "name",
-            "policy_area",
-            "region",
-            "coordinator",
-            "start_date",
-            "end_date",
-            "status",
-        ],
+        COLUMNS["projects"],
         [
             [
                 pid,
@@ -133,14 +128,14 @@ def write_portfolio(folder: Path, projects: int) -> None:
     _write(
         folder,
         "delivery_partners",
-        ["project_id", "organisation"],
+        COLUMNS["delivery_partners"],
         [[pid, f"Partner {p % 30}"] for p, pid in enumerate(ids)],
     )
     holders = [("F1",), ("CO",)]
     _write(
         folder,
         "holdings",
-        ["project_id", "holder_id", "tranche", "instrument", "commitment"],
+        COLUMNS["holdings"],
         [
             [pid, h[0] if h[0] == "F1" else f"CO{p:03d}", "A", "loan", f"{8 * draw:.2f}"]
             for p, pid in enumerate(ids)
@@ -179,19 +174,19 @@ def write_portfolio(folder: Path, projects: int) -> None:
     _write(
         folder,
         "project_flows",
-        ["project_id", "holder_id", "tranche", "date", "kind", "amount"],
+        COLUMNS["project_flows"],
         project_flows,
     )
     _write(
         folder,
         "marks",
-        ["project_id", "holder_id", "tranche", "date", "fair_value", "method", "note"],
+        COLUMNS["marks"],
         marks,
     )
     _write(
         folder,
         "outcome_contracts",
-        ["contract_id", "project_id", "name", "start_date", "end_date", "cap"],
+        COLUMNS["outcome_contracts"],
         [
             [
                 f"{pid}-C",
@@ -207,7 +202,7 @@ def write_portfolio(folder: Path, projects: int) -> None:
     _write(
         folder,
         "contract_payers",
-        ["contract_id", "payer", "payer_kind", "share"],
+        COLUMNS["contract_payers"],
         [
             row
             for p, pid in enumerate(ids)
@@ -220,14 +215,15 @@ def write_portfolio(folder: Path, projects: int) -> None:
     _write(
         folder,
         "outcome_metrics",
-        ["metric_id", "contract_id", "name", "price", "unit_value_code"],
+        COLUMNS["outcome_metrics"],
         [[f"{pid}-M{m}", f"{pid}-C", f"Outcome {m}", "1500.00", ""] for pid in ids for m in (1, 2)],
     )
-    _write(folder, "outcomes", ["metric_id", "period_end", "forecast", "achieved"], outcomes)
+    _write(folder, "outcomes", COLUMNS["outcomes"], outcomes)
     _write(
         folder,
         "outcome_payments",
-        ["contract_id", "payer", "date", "amount", "metric_id"],
+        # every payment here pays an outcome, none a verified claim: no claim_id
+        [c for c in COLUMNS["outcome_payments"] if c != "claim_id"],
         payments,
     )
 
@@ -250,7 +246,7 @@ def run(projects: int, work: Path, jobs: int | None) -> dict[str, float]:
     value_and_save(engine, AS_OF, None, save=True, replace=False, user="bench")
     prepared = time.perf_counter() - started
     started, cpu = time.perf_counter(), _cpu()
-    pack = build_committee_pack(engine, AS_OF)
+    pack = build_committee_pack(committee_bundle(engine, AS_OF, None))
     built = time.perf_counter() - started
     started = time.perf_counter()
     render_committee_pack(pack, work / f"committee-{projects}.pdf", jobs=jobs)
@@ -287,7 +283,7 @@ def main() -> None:
         f"(load average {load:.1f} on {os.cpu_count()} CPUs)\n"
     )
     print(
-        "| projects | pages | import + value --save | build (incl. history) | render PDF "
+        "| projects | pages | import + value --save (incl. history) | build | render PDF "
         "| pack, wall | pack, CPU | target | |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")

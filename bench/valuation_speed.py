@@ -34,9 +34,12 @@ from sqlalchemy import text
 from passu.portfolio.interchange.importer import import_portfolio
 from passu.portfolio.store.database import make_engine, upgrade
 from passu.portfolio.value import build_document, dumps, load_inputs
+from passu.valuation.schema import SCHEMAS
 
 AS_OF = dt.date(2022, 12, 31)
 START = np.datetime64("2012-01-31")
+# Each table's header, from the format's one schema (rows below are written in this order).
+COLUMNS = {s.name: list(s.column_names) for s in SCHEMAS}
 
 
 def write_portfolio(folder: Path, holdings: int) -> None:
@@ -52,7 +55,7 @@ def write_portfolio(folder: Path, holdings: int) -> None:
 
     write(
         "funds",
-        ["fund_id", "name", "currency", "vintage", "manager"],
+        COLUMNS["funds"],
         [["F1", "Bench Fund", "GBP", "2012", "Bench LLP"]],
     )
     investors = [
@@ -62,13 +65,13 @@ def write_portfolio(folder: Path, holdings: int) -> None:
         ["BANK", "Social bank", "bank"],
     ]
     investors += [[f"CO{p:05d}", f"Co-investor {p}", "social_investor"] for p in range(projects)]
-    write("investors", ["investor_id", "name", "kind"], investors)
+    write("investors", COLUMNS["investors"], investors)
     per_project = 240_000_00  # pence the fund draws per project in all
     total = projects * per_project
     shares = {"GOV": 0.2, "FDN": 0.3, "BANK": 0.5}
     write(
         "commitments",
-        ["fund_id", "investor_id", "share_class", "amount", "date"],
+        COLUMNS["commitments"],
         [
             ["F1", i, "A", f"{int(total * s * 1.2) / 100:.2f}", "2012-01-01"]
             for i, s in shares.items()
@@ -76,7 +79,7 @@ def write_portfolio(folder: Path, holdings: int) -> None:
     )
     write(
         "investor_flows",
-        ["fund_id", "investor_id", "date", "kind", "amount"],
+        COLUMNS["investor_flows"],
         [
             ["F1", i, "2012-01-15", "call", f"{int(total * s * 1.1) / 100:.2f}"]
             for i, s in shares.items()
@@ -84,16 +87,7 @@ def write_portfolio(folder: Path, holdings: int) -> None:
     )
     write(
         "projects",
-        [
-            "project_id",
-            "name",
-            "policy_area",
-            "region",
-            "coordinator",
-            "start_date",
-            "end_date",
-            "status",
-        ],
+        COLUMNS["projects"],
         [
             [
                 f"P{p:05d}",
@@ -110,7 +104,7 @@ def write_portfolio(folder: Path, holdings: int) -> None:
     )
     write(
         "holdings",
-        ["project_id", "holder_id", "tranche", "instrument", "commitment"],
+        COLUMNS["holdings"],
         [
             row
             for p in range(projects)
@@ -126,7 +120,7 @@ def write_portfolio(folder: Path, holdings: int) -> None:
     draw = per_project // 24
     with (folder / "project_flows.csv").open("w", newline="") as handle:
         out = csv.writer(handle, lineterminator="\n")
-        out.writerow(["project_id", "holder_id", "tranche", "date", "kind", "amount"])
+        out.writerow(COLUMNS["project_flows"])
         for p in range(projects):
             back = rng.uniform(0.9, 1.25)
             repay = int(draw * 24 / 32 * back)
@@ -139,7 +133,7 @@ def write_portfolio(folder: Path, holdings: int) -> None:
                 )
     write(
         "marks",
-        ["project_id", "holder_id", "tranche", "date", "fair_value", "method", "note"],
+        COLUMNS["marks"],
         [
             [f"P{p:05d}", h, "A", "2021-12-31", "0.00", "nil", "repaid"]
             for p in range(projects)
@@ -148,7 +142,7 @@ def write_portfolio(folder: Path, holdings: int) -> None:
     )
     write(
         "outcome_contracts",
-        ["contract_id", "project_id", "name", "start_date", "end_date", "cap"],
+        COLUMNS["outcome_contracts"],
         [
             [f"C{p:05d}", f"P{p:05d}", "Outcomes", "2012-01-01", "2021-12-31", "9000000.00"]
             for p in range(projects)

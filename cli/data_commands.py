@@ -53,7 +53,7 @@ def report_listing(report: ImportReport) -> Listing:
 @format_option()
 @pass_settings
 def import_(settings: Settings, path: Path, append: bool, fmt: str) -> None:
-    """Import a portfolio: a folder of CSV files or an .xlsx workbook (FORMAT.md).
+    """Import a portfolio: a folder of CSV files or an .xlsx workbook (docs/format.md).
 
     The tables in PATH replace those tables in the database, matched on their
     keys; tables not in PATH are left alone. All or nothing: one bad cell
@@ -121,7 +121,7 @@ def demo(settings: Settings, directory: Path) -> None:
     Example:
       passu demo --dir /tmp/passu-demo
     """
-    from passu.reports.demo_pack import build_demo  # WeasyPrint loads only when used
+    from passu.cli.demo_pack import build_demo  # WeasyPrint loads only when used
 
     click.echo(build_demo(directory, user=settings.who, progress=settings.say).text)
 

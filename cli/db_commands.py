@@ -25,7 +25,10 @@ def backup(settings: Settings, file: Path) -> None:
 
     SQLite: an SQLite file made with the online backup API, consistent even
     while someone else writes. PostgreSQL: a zip of the interchange export
-    (CSV) plus passu's runs, audit log and gilt yields, read as one snapshot.
+    (CSV) plus every other table passu owns (runs and their history, the audit
+    log, loaded gilt yields, the INDIGO market tables), read as one snapshot.
+    Either way each table's row count and SHA-256 go with it, and restore
+    checks them before writing anything.
 
     \b
     Examples:
@@ -55,6 +58,8 @@ def restore(settings: Settings, file: Path) -> None:
       passu --database sqlite:///restored.db db restore passu-2026-10-31.db
     """
     report = backups.restore(settings.engine, file, user=settings.who)
+    for notice in report.notices:
+        settings.say(notice)
     for table, rows in report.tables:
         settings.say(f"{table}: {rows} rows")
     settings.say(f"restored {report.path}")

@@ -56,7 +56,7 @@ def cli(ctx: click.Context, database: str | None, user: str | None, quiet: bool)
     \b
     Start with the built-in illustrative sample:
       passu demo                      # writes ./passu-demo/passu.db and shows what to try
-    Or with your own portfolio (FORMAT.md: a folder of CSV files or an .xlsx workbook):
+    Or with your own portfolio (docs/format.md: a folder of CSV files or an .xlsx workbook):
       passu init
       passu import my-portfolio/
       passu show fund

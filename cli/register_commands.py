@@ -55,7 +55,7 @@ def show_project(settings: Settings, project_id: str, fmt: str) -> None:
 def show_fund(settings: Settings, fund_id: str | None, as_of: dt.date, fmt: str) -> None:
     """One fund, or every fund together when no FUND_ID is given (the ALL scope).
 
-    Shows commitments and FORMAT.md's derived counts: outcomes contracts,
+    Shows commitments and docs/format.md's derived counts: outcomes contracts,
     outcomes payers, delivery partners, direct co-investors, and outcome
     payments to the as-of date.
 

@@ -52,11 +52,16 @@ def committee(
       passu value --as-of 2026-10-31 --save
       passu report committee --as-of 2026-10-31 -o pack.pdf
     """
+    from passu.portfolio.reporting import committee_bundle
     from passu.reports.committee import committee_pack  # WeasyPrint loads only when used
 
     path = output or Path(f"committee-{fund_id or 'ALL'}-{as_of.isoformat()}.pdf")
-    settings.say(f"rendering the committee pack for {as_of} (recomputing year-end history)")
-    click.echo(committee_pack(settings.engine, as_of, path, fund_id, jobs=jobs))
+    bundle = committee_bundle(settings.engine, as_of, fund_id)
+    settings.say(
+        f"rendering the committee pack for {as_of} from run {bundle.run.info.run_id} "
+        "(year-end history recomputed when the run was saved)"
+    )
+    click.echo(committee_pack(bundle, path, jobs=jobs))
 
 
 @report.command("shareholder")
@@ -75,10 +80,12 @@ def shareholder(settings: Settings, investor_id: str, as_of: dt.date, output: Pa
     Example:
       passu report shareholder --investor DCMS --as-of 2026-10-31
     """
+    from passu.portfolio.reporting import statement_bundle
     from passu.reports.statements import default_statement_path, write_statement
 
     path = output or default_statement_path("shareholder", investor_id, as_of)
-    click.echo(write_statement(settings.engine, investor_id, as_of, path, "shareholder"))
+    bundle = statement_bundle(settings.engine, as_of)
+    click.echo(write_statement(bundle, investor_id, path, "shareholder"))
 
 
 @report.command("capital-account")
@@ -95,10 +102,12 @@ def capital_account(
     Example:
       passu report capital-account --investor CWSI --as-of 2026-10-31 -o cwsi.pdf
     """
+    from passu.portfolio.reporting import statement_bundle
     from passu.reports.statements import default_statement_path, write_statement
 
     path = output or default_statement_path("capital-account", investor_id, as_of)
-    click.echo(write_statement(settings.engine, investor_id, as_of, path, "capital-account"))
+    bundle = statement_bundle(settings.engine, as_of)
+    click.echo(write_statement(bundle, investor_id, path, "capital-account"))
 
 
 COMMANDS = (report,)

@@ -125,7 +125,3 @@ def _rich(part: Part) -> Table:
     if not part.rows:
         table.caption = "none"
     return table
-
-
-def listing_parts(listings: Sequence[Listing]) -> list[tuple[str, Part]]:
-    return [(part_key(listing), listing) for listing in listings]

@@ -16,10 +16,11 @@ from sqlalchemy import Engine
 
 from passu.portfolio.errors import UsageError
 from passu.portfolio.listing import Column, Figure, Figures, Listing
-from passu.portfolio.outcomes import scope_projects
 from passu.portfolio.register import ILLUSTRATIVE, fund_scope, is_illustrative, load_all
 from passu.portfolio.store.frames import Ledger
-from passu.valuation.claims import ClaimsPosition, claims_position
+from passu.valuation import valuer
+from passu.valuation.claims import ClaimsPosition
+from passu.valuation.run import section_dict
 
 # "unpaid": every claim still owed or pending, i.e. awaiting verification or payment.
 STATUSES = ("claimed", "verified", "rejected", "paid", "unpaid")
@@ -27,15 +28,7 @@ UNPAID = ("claimed", "verified")
 
 
 def position(frames: Ledger, fund_ids: Collection[str], as_of: dt.date) -> ClaimsPosition:
-    projects = scope_projects(frames, fund_ids)
-    contracts = frames.outcome_contracts
-    in_scope = contracts[contracts["project_id"].isin(list(projects))]["contract_id"]
-    return claims_position(
-        outcome_claims=frames.outcome_claims,
-        outcome_payments=frames.outcome_payments,
-        as_of=as_of,
-        contract_ids=list(in_scope),
-    )
+    return valuer.claims_position_of(frames, fund_ids, as_of)
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -45,21 +38,7 @@ def _number(value: Decimal | None) -> float | None:
 def claims_section(frames: Ledger, fund_ids: Collection[str], as_of: dt.date) -> dict[str, Any]:
     """The ``claims`` section of ``passu value`` JSON: money as two-decimal strings, the
     verification rate a fraction (rounded to 10 places), medians in days (numbers)."""
-    p = position(frames, fund_ids, as_of)
-    return {
-        "claims": len(p.claims),
-        "claimed": f"{p.claimed:.2f}",
-        "verified": f"{p.verified:.2f}",
-        "rejected": f"{p.rejected:.2f}",
-        "paid": f"{p.paid:.2f}",
-        "outstanding_unverified": f"{p.outstanding_unverified:.2f}",
-        "outstanding_unpaid": f"{p.outstanding_unpaid:.2f}",
-        "verification_rate": None
-        if p.verification_rate is None
-        else round(float(p.verification_rate), 10),
-        "median_days_to_verify": _number(p.median_days_to_verify),
-        "median_days_to_pay": _number(p.median_days_to_pay),
-    }
+    return dict(section_dict(valuer.claims_of(frames, fund_ids, as_of)))
 
 
 def claims_report(

@@ -6,7 +6,7 @@ The CLI turns :class:`InputError` into one line per problem and exit code 2,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -62,9 +62,3 @@ def show(value: object, limit: int = 40) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return repr(text) if text else "an empty cell"
-
-
-def raise_if(problems: Iterable[Problem]) -> None:
-    found = list(problems)
-    if found:
-        raise InputError(found)

@@ -28,20 +28,19 @@ from passu.portfolio.register import (
     scope_outcomes,
 )
 from passu.portfolio.store.frames import Ledger
+from passu.valuation import valuer
 from passu.valuation.money import pence_to_decimal
 from passu.valuation.outcome_summary import OutcomesSummary
-from passu.valuation.outcomes import outcome_payments_to_date, outcome_progress
-from passu.valuation.social_value import SocialValue, SocialValueReport, social_value
+from passu.valuation.outcomes import outcome_progress
+from passu.valuation.run import section_dict
+from passu.valuation.social_value import SocialValueReport
 
 By = Literal["project", "policy_area", "payer"]
 BY_CHOICES = ("project", "policy_area", "payer")
-MONEY_MEASURES = frozenset({"outcome_payments", "fiscal_value"})
+MONEY_MEASURES = valuer.MONEY_MEASURES
 
 
-def scope_projects(frames: Ledger, fund_ids: Collection[str]) -> tuple[str, ...]:
-    """The projects any fund in ``fund_ids`` holds a stake in, sorted."""
-    held = frames.holdings[frames.holdings["holder_id"].isin(list(fund_ids))]
-    return tuple(sorted(str(p) for p in held["project_id"].unique()))
+scope_projects = valuer.scope_projects
 
 
 def invested_in(frames: Ledger, project_ids: Collection[str], as_of: dt.date) -> Decimal:
@@ -82,22 +81,15 @@ def _social_value(
     price_year: int | None = None,
     discount: bool = False,
 ) -> SocialValueReport:
-    payments = outcome_payments_to_date(
-        frames.outcome_payments, frames.outcome_contracts, as_of, projects
-    )
-    return social_value(
-        outcomes=frames.outcomes,
-        outcome_metrics=frames.outcome_metrics,
-        outcome_contracts=frames.outcome_contracts,
-        projects=frames.projects,
-        unit_values=merged_unit_values(frames.unit_values),
-        as_of=as_of,
-        project_ids=projects,
+    return valuer.scope_social_value(
+        frames,
+        projects,
+        as_of,
+        invested,
+        merged_unit_values(frames.unit_values),
         price_year=price_year,
         deflator=gdp_deflator() if price_year is not None else None,
         discount_schedule=green_book_discount_schedule() if discount else None,
-        outcome_payments_total=payments,
-        invested_total=invested,
     )
 
 
@@ -120,20 +112,6 @@ def summary_with_value(
 
 
 # --- JSON-ready sections for `passu value` ---------------------------------------------
-
-
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
-
-
-def _measure_value(measure: str, value: Decimal | int | None) -> str | int | None:
-    """Money measures as two-decimal strings; counts as integers (whole forecasts)."""
-    if value is None:
-        return None
-    if measure in MONEY_MEASURES:
-        return _money(Decimal(value))
-    number = Decimal(value)
-    return int(number) if number == number.to_integral_value() else str(number)
 
 
 def outcomes_section(frames: Ledger, fund_ids: Collection[str], as_of: dt.date) -> dict[str, Any]:
@@ -162,42 +140,7 @@ def value_sections(
 
 
 def _outcomes_dict(summary: OutcomesSummary) -> dict[str, Any]:
-    return {
-        "payments": _money(summary.payments),
-        "forecast_payments": _money(summary.forecast_payments),
-        "achieved": summary.achieved,
-        "forecast": summary.forecast,
-        "contracts": summary.contracts,
-        "payers": summary.payers,
-        "delivery_partners": summary.delivery_partners,
-        "co_investors": summary.co_investors,
-        "over_cap_contracts": list(summary.over_cap_contracts),
-        "forecast_vs_actual": [
-            {
-                "measure": row.measure,
-                "forecast": _measure_value(row.measure, row.forecast),
-                "forecast_high": _measure_value(row.measure, row.forecast_high),
-                "actual": _measure_value(row.measure, row.actual),
-            }
-            for row in summary.forecast_vs_actual
-        ],
-    }
-
-
-def _value_dict(value: SocialValue) -> dict[str, str]:
-    return {
-        "fiscal": f"{value.fiscal:.2f}",
-        "economic": f"{value.economic:.2f}",
-        "social": f"{value.social:.2f}",
-        "total": f"{value.total:.2f}",
-    }
-
-
-def _per_pound(value: SocialValue | None) -> dict[str, float] | None:
-    """Pounds of value per £1 (a rate: numbers, each already rounded to 2 places)."""
-    if value is None:
-        return None
-    return {kind: float(amount) for kind, amount in _value_dict(value).items()}
+    return dict(section_dict(valuer.outcomes_of(summary)))
 
 
 def social_value_section(
@@ -217,27 +160,7 @@ def social_value_section(
 
 
 def _social_value_dict(report: SocialValueReport) -> dict[str, Any]:
-    return {
-        **_value_dict(report.total),
-        "by_policy_area": [
-            {"policy_area": area, **_value_dict(value)}
-            for area, value in report.by_policy_area.items()
-        ],
-        "per_pound_paid": _per_pound(report.per_pound_paid),
-        "per_pound_invested": _per_pound(report.per_pound_invested),
-        "price_year": report.price_year,
-        "discounted": report.discounted,
-        "unvalued_metrics": [
-            {
-                "metric_id": m.metric_id,
-                "name": m.name,
-                "project_id": m.project_id,
-                "achieved": m.achieved,
-                "reason": m.reason,
-            }
-            for m in report.unvalued_metrics
-        ],
-    }
+    return dict(section_dict(valuer.social_value_of(report)))
 
 
 # --- the command -------------------------------------------------------------------------

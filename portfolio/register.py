@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +14,8 @@ from passu.portfolio.interchange.tables import BY_NAME
 from passu.portfolio.listing import Column, Figure, Figures, Listing
 from passu.portfolio.store.database import require_schema
 from passu.portfolio.store.frames import Ledger, load_frames, load_table
+from passu.valuation import valuer
 from passu.valuation.money import pence_to_decimal
-from passu.valuation.outcome_summary import OutcomesSummary, outcomes_summary
 
 LISTABLE = ("funds", "investors", "projects", "holdings", "contracts")
 
@@ -328,24 +327,16 @@ def show_project(engine: Engine, project_id: str) -> list[Listing]:
 
 
 def fund_scope(frames: Ledger, fund_id: str | None) -> tuple[str, tuple[str, ...]]:
-    """The scope label and fund ids: one fund, or every fund together as ``ALL``."""
-    funds = tuple(sorted(frames.funds["fund_id"]))
-    if not funds:
-        raise UsageError(
-            "the database holds no funds yet: import a portfolio with `passu import PATH`"
-        )
-    if fund_id is None:
-        return "ALL", funds
-    if fund_id not in funds:
-        raise UsageError(f"no fund {fund_id!r}: `passu list funds` shows the ids")
-    return fund_id, (fund_id,)
+    """The scope label and fund ids (``valuation/valuer.py: fund_scope``), a missing fund
+    a usage error."""
+    try:
+        return valuer.fund_scope(frames, fund_id)
+    except valuer.ScopeError as error:
+        raise UsageError(str(error)) from None
 
 
-def is_illustrative(frames: Ledger) -> bool:
-    """The shipped sample marks its funds ``illustrative=true`` (an attribute column)."""
-    attributes = frames.funds.get("attributes", pd.Series(dtype=object))
-    return any('"illustrative": "true"' in str(text) for text in attributes.dropna())
-
+is_illustrative = valuer.is_illustrative
+scope_outcomes = valuer.scope_outcomes
 
 ILLUSTRATIVE = (
     "Illustrative data: the sample portfolio's project detail is synthetic, "
@@ -353,31 +344,8 @@ ILLUSTRATIVE = (
 )
 
 
-def scope_outcomes(
-    frames: Ledger,
-    fund_ids: Collection[str],
-    as_of: dt.date,
-    fiscal_value: Decimal | None = None,
-) -> OutcomesSummary:
-    """The outcomes summary of the funds' projects, from a portfolio's frames."""
-    return outcomes_summary(
-        projects=frames.projects,
-        outcome_contracts=frames.outcome_contracts,
-        contract_payers=frames.contract_payers,
-        outcome_metrics=frames.outcome_metrics,
-        outcomes=frames.outcomes,
-        outcome_payments=frames.outcome_payments,
-        holdings=frames.holdings,
-        delivery_partners=frames.delivery_partners,
-        fund_forecasts=frames.fund_forecasts,
-        as_of=as_of,
-        fund_ids=fund_ids,
-        fiscal_value=fiscal_value,
-    )
-
-
 def show_fund(engine: Engine, fund_id: str | None, as_of: dt.date) -> Figures:
-    """A fund (or every fund together) with FORMAT.md's derived counts and totals to date."""
+    """A fund (or every fund together) with docs/format.md's derived counts and totals to date."""
     frames = load_all(engine, as_of)
     label, fund_ids = fund_scope(frames, fund_id)
     funds = frames.funds[frames.funds["fund_id"].isin(fund_ids)]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from passu.portfolio.listing import Column, Figure, Figures, Listing
+from passu.portfolio.listing import Column, Figure, Figures, Listing, ValueKind
 from passu.portfolio.register import ILLUSTRATIVE
+from passu.valuation.registry import FUND_FIGURES
 
 # What each project and each holding returned, the same columns in both listings.
 _RETURNS = (
@@ -23,6 +24,28 @@ def _d(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+def _fund_rows(fund: dict[str, Any]) -> list[Figure]:
+    """The registry's fund figures shown in the table, in registry order; a grouped figure
+    (PME) shows each of its numeric parts."""
+    rows = []
+    for entry in FUND_FIGURES:
+        if not entry.cli:
+            continue
+        value = fund.get(entry.key)
+        if entry.parts:
+            rows += [
+                Figure(
+                    p.key, None if value is None else value[p.key], cast(ValueKind, p.kind), p.label
+                )
+                for p in entry.parts
+                if p.kind != "text"
+            ]
+        else:
+            raw = _d(value) if entry.kind == "money" else value
+            rows.append(Figure(entry.key, raw, cast(ValueKind, entry.kind), entry.label))
+    return rows
+
+
 def headline(document: dict[str, Any]) -> Figures:
     fund = document["fund"]
     outcomes = document["outcomes"]
@@ -30,27 +53,7 @@ def headline(document: dict[str, Any]) -> Figures:
     figures = (
         Figure("fund_id", fund["fund_id"], label="fund"),
         Figure("as_of", document["as_of"], label="as of"),
-        Figure("committed", _d(fund["committed"]), "money"),
-        Figure("paid_in", _d(fund["paid_in"]), "money", "paid-in"),
-        Figure("distributed", _d(fund["distributed"]), "money"),
-        Figure("unfunded", _d(fund["unfunded"]), "money"),
-        Figure("nav", _d(fund["nav"]), "money", "NAV (holdings + cash)"),
-        Figure("cash", _d(fund["cash"]), "money", "fund cash"),
-        Figure("dpi", fund["dpi"], "multiple", "DPI"),
-        Figure("rvpi", fund["rvpi"], "multiple", "RVPI"),
-        Figure("tvpi", fund["tvpi"], "multiple", "TVPI"),
-        Figure("net_irr", fund["net_irr"], "rate", "net IRR"),
-        Figure("gross_irr", fund["gross_irr"], "rate", "gross IRR"),
-        Figure("gross_moic", fund["gross_moic"], "multiple", "gross MOIC"),
-        Figure("cost_of_capital", fund["cost_of_capital"], "rate", "cost of capital"),
-        Figure("hmt_benchmark", fund["hmt_benchmark"], "rate", "HM Treasury benchmark (gilts)"),
-        Figure("spread_bps", fund["spread_bps"], "bps", "spread over benchmark"),
-        Figure(
-            "green_book_nominal",
-            fund["green_book_nominal"],
-            "rate",
-            "Green Book STPR, nominal equivalent",
-        ),
+        *_fund_rows(fund),
         Figure("outcome_payments", _d(outcomes["payments"]), "money", "outcome payments"),
         Figure("fiscal_value", _d(social["fiscal"]), "money", "fiscal value"),
         Figure("economic_value", _d(social["economic"]), "money", "economic value"),
@@ -64,10 +67,11 @@ def headline(document: dict[str, Any]) -> Figures:
             label="pari passu",
         ),
     )
-    notes = []
-    for name in ("net_irr", "gross_irr", "cost_of_capital"):
-        if fund.get(f"{name}_note"):
-            notes.append(f"{name.replace('_', ' ')}: {fund[f'{name}_note']}")
+    notes = [
+        f"{entry.label}: {fund[f'{entry.key}_note']}"
+        for entry in FUND_FIGURES
+        if entry.noted and fund.get(f"{entry.key}_note")
+    ]
     if document.get("illustrative"):
         notes.append(ILLUSTRATIVE)
     title = "All funds together" if fund["fund_id"] == "ALL" else f"Fund {fund['fund_id']}"

@@ -1,16 +1,15 @@
 """The NAV bridge since the previous approved run: how the committee's last NAV became this one.
 
-opening NAV + contributions − distributions + change in value = closing NAV,
-from the lead's ``nav_bridge`` in ``portfolio/valuation_run.py``.
+opening NAV + contributions − distributions + change in value = closing NAV, between
+the two stored runs (``valuation.history.bridge_between_runs``, in the bundle
+``portfolio/reporting.py`` reads).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
-
-from passu.portfolio.store.runs import StoredRun, previous_approved
+from passu.portfolio.report_bundle import Bridge, RunMeta
 
 from .formatting import long_date, money_short
 from .model import Table
@@ -22,30 +21,26 @@ class BridgeView:
     table: Table | None
 
 
-def nav_bridge_view(engine: Engine, run: StoredRun) -> BridgeView:
-    info = run.info
-    previous = previous_approved(engine, info.as_of, info.scope)
-    if previous is None:
+def nav_bridge_view(bridge: Bridge | None, run: RunMeta) -> BridgeView:
+    if bridge is None:
         return BridgeView(
             "No earlier approved run for this scope: there is no NAV to bridge from.", None
         )
-    from passu.portfolio.value import nav_bridge
-
-    bridge = nav_bridge(engine, info.scope, previous.info.as_of, info.as_of)
+    b, previous = bridge.figures, bridge.previous
     rows = (
-        (f"Opening NAV, {long_date(previous.info.as_of)}", money_short(bridge.opening_nav)),
-        ("+ Contributions (capital calls)", money_short(bridge.contributions)),
-        ("− Distributions", money_short(bridge.distributions)),
-        ("+ Change in value", money_short(bridge.value_change)),
+        (f"Opening NAV, {long_date(previous.as_of)}", money_short(b.opening_nav)),
+        ("+ Contributions (capital calls)", money_short(b.contributions)),
+        ("− Distributions", money_short(b.distributions)),
+        ("+ Change in value", money_short(b.value_change)),
     )
     return BridgeView(
-        f"From the previous approved run (run {previous.info.run_id}, as of "
-        f"{long_date(previous.info.as_of)}) to this one.",
+        f"From the previous approved run (run {previous.run_id}, as of "
+        f"{long_date(previous.as_of)}) to this one.",
         Table(
             headers=("", "Amount"),
             numeric=(False, True),
             rows=rows,
-            total=(f"Closing NAV, {long_date(info.as_of)}", money_short(bridge.closing_nav)),
+            total=(f"Closing NAV, {long_date(run.as_of)}", money_short(b.closing_nav)),
             caption="NAV bridge",
         ),
     )

@@ -2,32 +2,29 @@
 
 The pack is rendered from the run saved for (as-of, scope), never from a fresh
 valuation, so the committee reads exactly the figures that were saved (and
-approved). What the run document does not hold (who pays for each project's
-outcomes, the investors' cash over time, the year-end history) is read from
-the portfolio as of the same date and says where it came from.
+approved). What it shows beyond the headline figures (who pays for each project's
+outcomes, the investors' cash over time, the year-end history, each project's
+economics) was computed by ``valuation/`` when the run was made and stored in it;
+the bundle (``portfolio/reporting.py``) adds the bridge from the previous approved
+run and the INDIGO market when loaded. No database is read here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import Engine
 
-from passu.portfolio.outcomes import scope_projects
-from passu.portfolio.register import ILLUSTRATIVE, fund_scope, load_all
-from passu.portfolio.store.runs import StoredRun, get_run
-from passu.portfolio.value import fund_document, load_inputs
+from passu.portfolio.report_bundle import CommitteeBundle, ReportRun
 
 from . import committee_charts, headline, portfolio_tables
 from .assemble import Metadata, assemble, page_numbers, page_sizes
 from .bridge import BridgeView, nav_bridge_view
 from .formatting import long_date
-from .history import ValueAt, cumulative_cash, first_call, fund_history, year_ends
+from .history import cumulative_cash, fund_history
 from .market import MarketView, market_view
 from .methods import DEFINITIONS, SOURCES
 from .model import Chart, Cover, Figure, FigureGroup, Section, Table
@@ -63,19 +60,7 @@ class CommitteePack:
     sources: tuple[Figure, ...]
 
 
-def year_end_valuer(engine: Engine, as_of: dt.date, fund_id: str | None) -> ValueAt:
-    """``value_document`` at past dates, the tables read once (as of the run's date).
-
-    ``value_document(engine, day)`` loads every table as of ``day`` and builds the
-    document; every figure in it is cut off at ``day`` again, so loading the rows up
-    to the run's date once and building each year-end from them gives the same
-    figures (a test holds it to that) without reading the database a dozen times.
-    """
-    inputs = load_inputs(engine, as_of)
-    return lambda day: fund_document(inputs, day, fund_id)
-
-
-def _cover(run: StoredRun, fund_names: dict[str, str], scope_ids: tuple[str, ...]) -> Cover:
+def _cover(run: ReportRun, fund_names: dict[str, str], scope_ids: list[str]) -> Cover:
     info, document = run.info, run.document
     funds = "; ".join(f"{fund_names.get(f, f)} ({f})" for f in scope_ids)
     approved = (
@@ -97,34 +82,20 @@ def _cover(run: StoredRun, fund_names: dict[str, str], scope_ids: tuple[str, ...
     )
 
 
-def build_committee_pack(
-    engine: Engine,
-    as_of: dt.date,
-    fund_id: str | None = None,
-    *,
-    value_at: ValueAt | None = None,
-) -> CommitteePack:
-    """The pack's content, every figure formatted; ``value_at`` recomputes past year-ends."""
-    scope = fund_id or "ALL"
-    run = get_run(engine, as_of, scope)
+def build_committee_pack(bundle: CommitteeBundle) -> CommitteePack:
+    """The pack's content, every figure formatted, from the stored run in ``bundle``."""
+    run = bundle.run
     document = run.document
-    frames = load_all(engine, as_of)
-    label, fund_ids = fund_scope(frames, fund_id)
-    fund_names = dict(zip(frames.funds["fund_id"], frames.funds["name"], strict=True))
-    names = dict(zip(frames.investors["investor_id"], frames.investors["name"], strict=True))
-    project_ids = [p["project_id"] for p in document["projects"]]
-    if not project_ids:  # a fund that holds nothing yet still has a scope to show
-        project_ids = list(scope_projects(frames, fund_ids))
-    facts = project_facts(frames, project_ids, as_of)
-    economics = economics_views(frames, project_ids, as_of)
-
-    value_at = value_at or year_end_valuer(engine, as_of, fund_id)
-    start = first_call(frames, fund_ids)
-    history = fund_history(value_at, year_ends(start, as_of) if start else (), document)
+    scope, as_of = run.info.scope, run.info.as_of
+    fund_names: dict[str, str] = document["names"]["funds"]
+    names: dict[str, str] = document["names"]["investors"]
+    facts = project_facts(document)
+    economics = economics_views(document)
+    history = fund_history(document)
     charts = tuple(
         c
         for c in (
-            committee_charts.j_curve(cumulative_cash(frames, fund_ids), history),
+            committee_charts.j_curve(cumulative_cash(document), history),
             committee_charts.rates_over_time(history),
             committee_charts.social_value_by_area(document),
             committee_charts.outcomes_by_project(document, facts),
@@ -146,7 +117,7 @@ def build_committee_pack(
         for i, p in enumerate(document["projects"], start=1)
         if p["project_id"] in facts
     )
-    market = market_view(engine, document)
+    market = market_view(bundle.market, document)
     scope_label = "All funds" if scope == "ALL" else fund_names.get(scope, scope)
     sections = [
         Section("headline", "Headline figures"),
@@ -162,18 +133,18 @@ def build_committee_pack(
     sections += [Section(p.anchor, p.title) for p in pages]
     sections.append(Section("methods", "Methods and sources"))
     return CommitteePack(
-        cover=_cover(run, fund_names, fund_ids),
+        cover=_cover(run, fund_names, document["fund"]["funds"]),
         contents=tuple(sections),
         footer=f"passu · {scope_label} · as of {long_date(as_of)} · run {run.info.run_id} · "
         "CONFIDENTIAL",
-        illustrative=ILLUSTRATIVE if document.get("illustrative") else None,
+        illustrative=bundle.illustrative,
         headline=headline.headline_groups(document),
         funds=headline.funds_table(document, fund_names),
         forecast=headline.forecast_table(document),
         charts=charts,
         portfolio=portfolio_tables.portfolio_table(document, facts, scope_label),
-        pipeline=pipeline_view(frames, document, label, fund_ids, as_of),
-        bridge=nav_bridge_view(engine, run),
+        pipeline=pipeline_view(document),
+        bridge=nav_bridge_view(bundle.bridge, run.info),
         share_classes=portfolio_tables.share_classes_table(document),
         investors=portfolio_tables.investors_table(document),
         holders=portfolio_tables.holders_table(document, facts, names),
@@ -276,16 +247,7 @@ def _furniture(pack: CommitteePack, sizes: list[tuple[float, float]]) -> Part:
     return Part(html, frozenset(), margin_boxes=True)
 
 
-def committee_pack(
-    engine: Engine,
-    as_of: dt.date,
-    path: Path,
-    fund_id: str | None = None,
-    *,
-    value_at: ValueAt | None = None,
-    jobs: int | None = None,
-) -> Path:
+def committee_pack(bundle: CommitteeBundle, path: Path, *, jobs: int | None = None) -> Path:
     """Build and render the pack to ``path`` (the function ``passu report committee`` calls)."""
-    pack = build_committee_pack(engine, as_of, fund_id, value_at=value_at)
-    render_committee_pack(pack, path, jobs=jobs)
+    render_committee_pack(build_committee_pack(bundle), path, jobs=jobs)
     return path

@@ -1,8 +1,7 @@
-"""The committee pack's four charts, from the history, the run and the project facts."""
+"""The committee pack's four charts, from the stored run's history, figures and project facts."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +27,6 @@ def j_curve(cash: tuple[CashPoint, ...], history: tuple[HistoryPoint, ...]) -> C
     as_of = history[-1].as_of
     cash_dates = (*(c.date for c in cash), as_of)
     cash_values = (*(c.cumulative_net for c in cash), cash[-1].cumulative_net)
-    net_at = {p.as_of: _net_cash_at(cash, p.as_of) for p in history}
     series = [
         charts.Series(
             "Cumulative net cash to investors", cash_dates, _floats(list(cash_values)), "step"
@@ -39,7 +37,7 @@ def j_curve(cash: tuple[CashPoint, ...], history: tuple[HistoryPoint, ...]) -> C
         charts.Series(
             "Net cash + NAV",
             tuple(p.as_of for p in history),
-            _floats([net_at[p.as_of] + p.nav for p in history]),
+            _floats([p.net_cash_plus_nav for p in history]),
             "dots",
         ),
     ]
@@ -47,14 +45,9 @@ def j_curve(cash: tuple[CashPoint, ...], history: tuple[HistoryPoint, ...]) -> C
         "Cumulative net cash flow (J-curve) and NAV",
         charts.time_series(series, y_axis="money", zero_line=True),
         "Distributions less calls, to investors, cumulative; NAV at each year-end "
-        f"(recomputed with today's data) and at {short_date(as_of)} (the stored run). "
+        f"(recomputed with the run's data when it was saved) and at {short_date(as_of)} (the run). "
         "Where net cash + NAV crosses zero the investors are whole.",
     )
-
-
-def _net_cash_at(cash: tuple[CashPoint, ...], day: dt.date) -> Decimal:
-    before = [c.cumulative_net for c in cash if c.date <= day]
-    return before[-1] if before else Decimal(0)
 
 
 def rates_over_time(history: tuple[HistoryPoint, ...]) -> Chart | None:
@@ -83,7 +76,8 @@ def rates_over_time(history: tuple[HistoryPoint, ...]) -> Chart | None:
     return Chart(
         "IRR and cost of capital over time against the HM Treasury benchmarks",
         charts.time_series(drawn, y_axis="rate", floor=RATE_FLOOR),
-        "Each year-end recomputed with today's data; the last point is the stored run. "
+        "Each year-end recomputed with the run's data when it was saved; the last point is "
+        "the run. "
         "The benchmark prices every drawdown to date at the gilt yield of its quarter. "
         f"Rates below {percent(RATE_FLOOR, 0)} (early years of the J-curve) sit on the "
         "axis floor, labelled with their value.",

@@ -9,6 +9,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from passu.valuation.registry import (
+    CAPITAL,
+    COST,
+    FUND_FIGURES,
+    RETURNS,
+    FundFigure,
+    fund_figure,
+)
+
 from .formatting import (
     MISSING,
     basis_points,
@@ -33,64 +42,70 @@ MEASURE_LABELS = {
 MEASURE_ORDER = tuple(MEASURE_LABELS)
 
 
-def _rate(fund: dict[str, Any], key: str) -> Figure:
-    return Figure(_RATE_LABELS[key], percent(fund.get(key)), fund.get(f"{key}_note"))
+def _text(kind: str, value: Any, places: int = 1) -> str:
+    """A registry figure as the pack prints it, by its kind."""
+    match kind:
+        case "money":
+            return money_short(value)
+        case "rate":
+            return percent(value, places)
+        case "multiple":
+            return multiple(value)
+        case "bps":
+            return basis_points(value)
+        case "count":
+            return count(value)
+        case _:
+            return MISSING if value is None else str(value)
 
 
-_RATE_LABELS = {
-    "net_irr": "Net IRR (to investors)",
-    "gross_irr": "Gross IRR (fund's holdings)",
-    "cost_of_capital": "Cost of capital",
-}
+def _title(label: str) -> str:
+    return label[:1].upper() + label[1:]
+
+
+def _fund_figures(fund: dict[str, Any], entry: FundFigure) -> tuple[Figure, ...]:
+    """One registry figure as pack figures: a grouped figure (PME) gives one per numeric
+    part; a figure with ``detail`` shows those figures under it; a note says why a figure
+    is missing. A run stored before a figure existed shows it as missing."""
+    value = fund.get(entry.key)
+    note = fund.get(f"{entry.key}_note") if entry.noted else None
+    if entry.parts:
+        shown = [p for p in entry.parts if p.kind != "text"]
+        # One reason under the group's last figure, not the same line under each.
+        return tuple(
+            Figure(
+                _title(p.label),
+                _text(p.kind, None if value is None else value.get(p.key), entry.places),
+                note if p is shown[-1] else None,
+            )
+            for p in shown
+        )
+    details = [
+        f"{fund_figure(k).label} {_text(fund_figure(k).kind, fund.get(k), entry.places)}"
+        for k in entry.detail
+    ]
+    return (
+        Figure(
+            entry.heading,
+            _text(entry.kind, value, entry.places),
+            note or (", ".join(details) if details else None),
+        ),
+    )
+
+
+def _fund_group(fund: dict[str, Any], title: str) -> FigureGroup:
+    """The registry's fund figures of one pack group, by rank, then in registry order."""
+    figures: tuple[Figure, ...] = ()
+    for entry in sorted((e for e in FUND_FIGURES if e.pack == title), key=lambda e: e.rank):
+        figures += _fund_figures(fund, entry)
+    return FigureGroup(title, figures)
 
 
 def headline_groups(document: dict[str, Any]) -> tuple[FigureGroup, ...]:
     fund = document["fund"]
     outcomes = document["outcomes"]
     value = document["social_value"]
-    capital = FigureGroup(
-        "Capital",
-        (
-            Figure("Commitments", money_short(fund["committed"])),
-            Figure("Paid-in capital", money_short(fund["paid_in"])),
-            Figure("Unfunded commitments", money_short(fund["unfunded"])),
-            Figure("Distributed", money_short(fund["distributed"])),
-            Figure(
-                "Net asset value",
-                money_short(fund["nav"]),
-                f"holdings {money_short(fund['holdings_nav'])}, "
-                f"fund cash {money_short(fund['cash'])}",
-            ),
-        ),
-    )
-    returns = FigureGroup(
-        "Returns",
-        (
-            _rate(fund, "net_irr"),
-            _rate(fund, "gross_irr"),
-            Figure("TVPI", multiple(fund["tvpi"])),
-            Figure("DPI", multiple(fund["dpi"])),
-            Figure("RVPI", multiple(fund["rvpi"])),
-            Figure("Gross MOIC", multiple(fund["gross_moic"])),
-        ),
-    )
-    cost = FigureGroup(
-        "Cost of capital against HM Treasury's cost of financing",
-        (
-            _rate(fund, "cost_of_capital"),
-            Figure("HM Treasury benchmark (gilts)", percent(fund["hmt_benchmark"], 2)),
-            Figure("Spread over the benchmark", basis_points(fund["spread_bps"])),
-            Figure(
-                "Green Book discount rate",
-                f"{percent(fund['green_book_real'])} real",
-                f"{percent(fund['green_book_nominal'])} nominal over the drawdown years",
-            ),
-            Figure(
-                "Cost of financing ÷ outcome payments",
-                percent(fund["financing_share_of_outcome_payments"]),
-            ),
-        ),
-    )
+    capital, returns, cost = (_fund_group(fund, title) for title in (CAPITAL, RETURNS, COST))
     achieved, forecast = outcomes["achieved"], outcomes["forecast"]
     outcome_group = FigureGroup(
         "Outcomes",

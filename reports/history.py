@@ -1,25 +1,20 @@
-"""The fund over time: recomputed year-end valuations and the investors' cumulative cash.
+"""The fund over time, as the stored run holds it: year-end points and the J-curve's cash.
 
-Stored runs exist only for the dates someone saved, so the pack's charts value
-the fund afresh at each past 31 December with today's data (``value_at``, the
-lead's ``value_document``) and say so: a recomputed history can differ from
-what was reported at the time if rows were corrected since. The last point is
-the stored run itself.
+``valuation/report_sections.py`` valued the fund at each past 31 December with the
+run's data when the run was made (``history``); the last point is the run itself. A
+recomputed history can differ from what was reported at the time if rows were
+corrected since, and the pack says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import pandas as pd
-
-from passu.portfolio.store.frames import Ledger
-from passu.valuation.money import pence_to_decimal
-
+# A document valued at a past date; tests/reports/builders.py types its stand-in with it.
 ValueAt = Callable[[dt.date], dict[str, Any]]
 
 
@@ -32,6 +27,7 @@ class HistoryPoint:
     hmt_benchmark: float | None
     green_book_real: float | None
     green_book_nominal: float | None
+    net_cash_plus_nav: Decimal  # the investors' cumulative net cash + NAV at the date
     recomputed: bool  # False only for the stored run the pack is rendered from
 
 
@@ -41,50 +37,35 @@ class CashPoint:
     cumulative_net: Decimal  # Σ distributions − Σ calls to date, from the investors' side
 
 
-def first_call(frames: Ledger, fund_ids: Collection[str]) -> dt.date | None:
-    flows = frames.investor_flows[frames.investor_flows["fund_id"].isin(list(fund_ids))]
-    return None if flows.empty else pd.Timestamp(flows["date"].min()).date()
-
-
-def year_ends(first: dt.date, as_of: dt.date) -> tuple[dt.date, ...]:
-    """Every 31 December from the first flow's year that falls before the as-of date."""
-    return tuple(
-        dt.date(year, 12, 31)
-        for year in range(first.year, as_of.year + 1)
-        if dt.date(year, 12, 31) < as_of
-    )
-
-
-def _point(document: dict[str, Any], recomputed: bool) -> HistoryPoint:
-    fund = document["fund"]
+def _point(
+    day: str, fund: dict[str, Any], net_cash_plus_nav: str, recomputed: bool
+) -> HistoryPoint:
     return HistoryPoint(
-        as_of=dt.date.fromisoformat(document["as_of"]),
+        as_of=dt.date.fromisoformat(day),
         nav=Decimal(fund["nav"]),
         net_irr=fund.get("net_irr"),
         cost_of_capital=fund.get("cost_of_capital"),
         hmt_benchmark=fund.get("hmt_benchmark"),
         green_book_real=fund.get("green_book_real"),
         green_book_nominal=fund.get("green_book_nominal"),
+        net_cash_plus_nav=Decimal(net_cash_plus_nav),
         recomputed=recomputed,
     )
 
 
-def fund_history(
-    value_at: ValueAt, dates: Collection[dt.date], stored: dict[str, Any]
-) -> tuple[HistoryPoint, ...]:
-    """The fund at each of ``dates`` (recomputed) and at the stored run's date."""
-    points = [_point(value_at(day), recomputed=True) for day in sorted(dates)]
-    return (*points, _point(stored, recomputed=False))
+def fund_history(document: dict[str, Any]) -> tuple[HistoryPoint, ...]:
+    """The fund at each stored year-end (recomputed when the run was made) and at the run."""
+    history = document["history"]
+    points = [
+        _point(p["as_of"], p, p["net_cash_plus_nav"], recomputed=True) for p in history["year_ends"]
+    ]
+    stored = _point(document["as_of"], document["fund"], history["net_cash_plus_nav"], False)
+    return (*points, stored)
 
 
-def cumulative_cash(frames: Ledger, fund_ids: Collection[str]) -> tuple[CashPoint, ...]:
-    """The J-curve: the investors' running net cash (distributions − calls), flow by flow."""
-    flows = frames.investor_flows[frames.investor_flows["fund_id"].isin(list(fund_ids))]
-    if flows.empty:
-        return ()
-    signed = flows["amount_pence"].where(flows["kind"] == "distribution", -flows["amount_pence"])
-    by_day = signed.groupby(flows["date"]).sum().sort_index().cumsum()
+def cumulative_cash(document: dict[str, Any]) -> tuple[CashPoint, ...]:
+    """The J-curve's steps: the investors' running net cash, flow date by flow date."""
     return tuple(
-        CashPoint(pd.Timestamp(day).date(), pence_to_decimal(int(total)))
-        for day, total in by_day.items()
+        CashPoint(dt.date.fromisoformat(c["date"]), Decimal(c["cumulative_net"]))
+        for c in document["history"]["cumulative_cash"]
     )

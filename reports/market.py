@@ -9,16 +9,13 @@ as unmatched rather than guessed.
 
 from __future__ import annotations
 
-import importlib.util
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine
-
-from passu.portfolio.errors import UsageError
 from passu.portfolio.market.indigo import ATTRIBUTION
+from passu.valuation.market import MarketSummary
 
 from .formatting import MISSING, count, money_short, percent
 from .model import Table
@@ -53,17 +50,9 @@ def sector_of(policy_area: str) -> str | None:
     return next((sector for key, sector in SECTOR_OF_AREA if key in area), None)
 
 
-def market_view(engine: Engine, document: dict[str, Any]) -> MarketView | None:
-    """None when the market store is not installed or no INDIGO data are loaded."""
-    if importlib.util.find_spec("passu.portfolio.market.store") is None:
-        return None
-    from passu.portfolio.market.store import market_summary_for
-
-    try:
-        summary = market_summary_for(engine, "GB", "policy_sector")
-    except UsageError:  # "no market data yet": the pack shows the market only when loaded
-        return None
-    if not summary.breakdown:
+def market_view(summary: MarketSummary | None, document: dict[str, Any]) -> MarketView | None:
+    """None when no INDIGO data are loaded (the bundle holds no market summary)."""
+    if summary is None or not summary.breakdown:
         return None
     fund_projects: dict[str, int] = defaultdict(int)
     fund_invested: dict[str, Decimal] = defaultdict(Decimal)

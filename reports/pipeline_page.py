@@ -1,25 +1,18 @@
 """The portfolio's innovations and outcome claims page: what each project tried, and the
 claims pipeline from claimed to paid.
 
-The project × theme matrix is ``passu innovations``'s (``portfolio/innovations_report``)
-over the pack's frames. The claims totals are the stored run's ``claims`` section, so
-the committee reads the figures that were saved; their ageing, which the run does not
-hold, is ``passu claims``'s (``portfolio/claims_report``) as of the same date.
+All from the stored run: the project × theme matrix is its ``innovations`` section,
+the claims totals its ``claims`` section and their ageing its ``claims_ageing``
+(``valuation/report_sections.py``), so the committee reads the figures that were saved.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from passu.portfolio.claims import position
-from passu.portfolio.innovations import innovation_listings
-from passu.portfolio.listing import Column, Listing
-from passu.portfolio.store.frames import Ledger
-from passu.valuation.claims import BUCKETS, AgeingBucket
+from passu.valuation.claims import BUCKETS
 
 from .formatting import MISSING, count, days, money_short, percent
 from .model import Figure, FigureGroup, Table
@@ -33,48 +26,39 @@ class PipelineView:
     ageing: Table
 
 
-def pipeline_view(
-    frames: Ledger,
-    document: dict[str, Any],
-    label: str,
-    fund_ids: Collection[str],
-    as_of: dt.date,
-) -> PipelineView:
-    _by_theme_stage, matrix, _register = innovation_listings(frames, label, fund_ids, as_of)
-    stored = document.get("claims")
+def pipeline_view(document: dict[str, Any]) -> PipelineView:
     return PipelineView(
-        matrix=_matrix(matrix),
-        claims=claims_groups(stored) if stored else (),
-        claims_note="Totals from the stored run; the ageing read from the portfolio as of "
-        "the same date."
-        if stored
-        else "This run was saved before passu valued outcome claims: value and save it "
-        "again to show the pipeline.",
-        ageing=_ageing(position(frames, fund_ids, as_of).ageing),
+        matrix=_matrix(document["innovations"]),
+        claims=claims_groups(document["claims"]),
+        claims_note="Totals and their ageing from the stored run.",
+        ageing=_ageing(document["claims_ageing"]),
     )
 
 
-def _cell(column: Column, value: object) -> str:
-    if column.kind == "money":  # a theme: blank where the project tried nothing in it
-        return "" if value is None else money_short(value)  # type: ignore[arg-type]
-    if value is None:
-        return MISSING
-    if column.kind == "count":
-        return count(value)  # type: ignore[arg-type]
-    if column.kind == "rate":
-        return percent(value, 0)  # type: ignore[arg-type]
-    return str(value)
-
-
-def _matrix(listing: Listing) -> Table:
-    themes = [c for c in listing.columns if c.kind == "money"]
-    headers = {"project_id": "Project", "achieved_rate": "Achieved ÷ forecast"}
+def _matrix(innovations: dict[str, Any]) -> Table:
+    themes = innovations["themes"]
     return Table(
-        headers=tuple(headers.get(c.name, c.heading.capitalize()) for c in listing.columns),
-        numeric=tuple(c.kind != "text" for c in listing.columns),
+        headers=(
+            "Project",
+            *(theme.replace("_", " ").capitalize() for theme in themes),
+            "Achieved",
+            "Forecast",
+            "Achieved ÷ forecast",
+        ),
+        numeric=(False, *(True for _ in themes), True, True, True),
         rows=tuple(
-            tuple(_cell(c, v) for c, v in zip(listing.columns, row, strict=True))
-            for row in listing.rows
+            (
+                p["project_id"],
+                # a theme: blank where the project tried nothing in it
+                *(
+                    money_short(p["actual_by_theme"][t]) if t in p["actual_by_theme"] else ""
+                    for t in themes
+                ),
+                count(p["achieved"]),
+                count(p["forecast"]),
+                MISSING if p["achieved_rate"] is None else percent(p["achieved_rate"], 0),
+            )
+            for p in innovations["projects"]
         ),
         caption="What each project tried: actual innovation spending to date by theme, "
         "with the project's outcomes achieved against forecast beside it",
@@ -111,18 +95,19 @@ def claims_groups(claims: dict[str, Any]) -> tuple[FigureGroup, ...]:
     )
 
 
-def _ageing(ageing: tuple[AgeingBucket, ...]) -> Table:
-    cells = {(a.stage, a.bucket): a for a in ageing}
+def _ageing(ageing: list[dict[str, Any]]) -> Table:
+    cells = {(a["stage"], a["bucket"]): a for a in ageing}
 
     def pair(stage: str, bucket: str) -> tuple[str, str]:
         a = cells.get((stage, bucket))
-        return (count(a.claims), money_short(a.amount)) if a else ("0", "£0")
+        return (count(a["claims"]), money_short(a["amount"])) if a else ("0", "£0")
 
     def total(stage: str) -> tuple[str, str]:
-        waiting = [a for a in ageing if a.stage == stage]
+        # the total row adds up the rows shown
+        waiting = [a for a in ageing if a["stage"] == stage]
         return (
-            count(sum(a.claims for a in waiting)),
-            money_short(sum((a.amount for a in waiting), Decimal(0))),
+            count(sum(a["claims"] for a in waiting)),
+            money_short(sum((Decimal(a["amount"]) for a in waiting), Decimal(0))),
         )
 
     return Table(

@@ -1,25 +1,37 @@
-"""What the stored run does not hold about each project, read from the portfolio as of T.
+"""Each project's facts as the stored run holds them (``project_details``), typed for the pages.
 
-The run document carries each project's returns; a committee also wants to
-know who pays for its outcomes, how its outcomes compare with forecast, its
-contracts against their caps, its partners and its holders' commitments.
-Those come from the stored tables filtered to the as-of date (``load_all``),
-summed by ``valuation/`` functions, never recomputed here.
+The run document carries each project's returns and, beside them, what a committee
+also wants to know: who pays for its outcomes, its outcomes against forecast, its
+contracts against their caps, its partners and its holders' commitments. All of it
+was summed by ``valuation/report_sections.py`` when the run was made; here it is only
+read back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-import pandas as pd
 
-from passu.portfolio.store.frames import Ledger
-from passu.valuation.money import pence_to_decimal
-from passu.valuation.outcomes import CapPosition, OutcomeProgress, outcome_progress
-from passu.valuation.outcomes import payments_against_caps as caps_of
+@dataclass(frozen=True)
+class Progress:
+    """Outcomes achieved against forecast to date, with the payments naming them."""
+
+    achieved: int
+    forecast: int
+    payments: Decimal
+    cost_per_outcome: Decimal | None
+    note: str | None  # why cost_per_outcome is None
+
+
+@dataclass(frozen=True)
+class CapPosition:
+    cap: Decimal | None  # None: no cap recorded
+    paid: Decimal
+    headroom: Decimal | None
+    over_cap: bool
 
 
 @dataclass(frozen=True)
@@ -52,115 +64,73 @@ class ProjectFacts:
     end_date: dt.date | None
     payers: tuple[str, ...]  # distinct commissioners over the project's contracts, sorted
     delivery_partners: tuple[str, ...]
-    outcomes: OutcomeProgress
-    metrics: tuple[tuple[str, str, OutcomeProgress], ...]  # (metric name, contract, progress)
+    outcomes: Progress
+    metrics: tuple[tuple[str, str, Progress], ...]  # (metric name, contract, progress)
     contracts: tuple[ContractFacts, ...]
     holding_commitments: dict[tuple[str, str], Decimal]  # (holder_id, tranche) → commitment
     instruments: dict[tuple[str, str], str]
     latest_marks: tuple[LatestMark, ...]
 
 
-def _day(value: object) -> dt.date | None:
-    return None if pd.isna(value) else pd.Timestamp(value).date()  # type: ignore[arg-type]
+def _day(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
 
 
-def project_facts(
-    frames: Ledger, project_ids: Collection[str], as_of: dt.date
-) -> dict[str, ProjectFacts]:
-    """Facts for each project in ``project_ids`` (the frames are already as of T)."""
-    ids = sorted(project_ids)
-    progress_args = {
-        "outcomes": frames.outcomes,
-        "outcome_metrics": frames.outcome_metrics,
-        "outcome_contracts": frames.outcome_contracts,
-        "projects": frames.projects,
-        "outcome_payments": frames.outcome_payments,
-        "as_of": as_of,
-        "project_ids": ids,
-    }
-    by_project = {p.key: p for p in outcome_progress(level="project", **progress_args)}
-    by_metric = {p.key: p for p in outcome_progress(level="metric", **progress_args)}
-    caps = caps_of(
-        outcome_contracts=frames.outcome_contracts,
-        outcome_payments=frames.outcome_payments,
-        as_of=as_of,
-        project_ids=ids,
-    )
-    caps_by_contract = {c.contract_id: c for c in caps}
+def _money(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
 
-    contracts = frames.outcome_contracts[frames.outcome_contracts["project_id"].isin(ids)]
-    payers = frames.contract_payers.merge(
-        contracts[["contract_id", "project_id"]], on="contract_id"
-    )
-    metrics = frames.outcome_metrics.merge(
-        contracts[["contract_id", "project_id"]], on="contract_id"
-    )
-    partners = frames.delivery_partners[frames.delivery_partners["project_id"].isin(ids)]
-    holdings = frames.holdings[frames.holdings["project_id"].isin(ids)]
-    projects = frames.projects.set_index("project_id")
-    marks = frames.marks[frames.marks["project_id"].isin(ids)].sort_values(
-        ["project_id", "holder_id", "tranche", "date"]
-    )
-    latest = marks.groupby(["project_id", "holder_id", "tranche"]).tail(1)
 
-    facts = {}
-    for pid in ids:
-        row = projects.loc[pid]
-        own_payers = payers[payers["project_id"] == pid]
-        own_contracts = contracts[contracts["project_id"] == pid].sort_values("contract_id")
-        own_holdings = holdings[holdings["project_id"] == pid]
-        facts[pid] = ProjectFacts(
-            project_id=pid,
-            coordinator=str(row["coordinator"]),
-            start_date=_day(row["start_date"]),
-            end_date=_day(row["end_date"]),
-            payers=tuple(sorted({str(p) for p in own_payers["payer"]})),
-            delivery_partners=tuple(
-                sorted(str(o) for o in partners[partners["project_id"] == pid]["organisation"])
-            ),
-            outcomes=by_project[pid],
-            metrics=tuple(
-                (str(m.name), str(m.contract_id), by_metric[m.metric_id])
-                for m in metrics[metrics["project_id"] == pid]
-                .sort_values("metric_id")
-                .itertuples(index=False)
-                if m.metric_id in by_metric
-            ),
-            contracts=tuple(
-                ContractFacts(
-                    contract_id=str(c.contract_id),
-                    name=str(c.name),
-                    start_date=_day(c.start_date),
-                    end_date=_day(c.end_date),
-                    payers=tuple(
-                        (str(p.payer), Decimal(str(p.share)))
-                        for p in own_payers[own_payers["contract_id"] == c.contract_id]
-                        .sort_values("payer")
-                        .itertuples(index=False)
-                    ),
-                    position=caps_by_contract[c.contract_id],
-                )
-                for c in own_contracts.itertuples(index=False)
-            ),
-            holding_commitments={
-                (str(h.holder_id), str(h.tranche)): pence_to_decimal(h.commitment_pence)
-                for h in own_holdings.itertuples(index=False)
-                if not pd.isna(h.commitment_pence)
-            },
-            instruments={
-                (str(h.holder_id), str(h.tranche)): str(h.instrument)
-                for h in own_holdings.itertuples(index=False)
-            },
-            latest_marks=tuple(
-                LatestMark(
-                    str(m.holder_id),
-                    str(m.tranche),
-                    pd.Timestamp(m.date).date(),
-                    pence_to_decimal(m.fair_value_pence),
-                    "" if pd.isna(m.method) else str(m.method),
-                    "" if pd.isna(m.note) else str(m.note),
-                )
-                for m in latest[latest["project_id"] == pid].itertuples(index=False)
-            ),
-        )
-    return facts
+def _progress(p: dict[str, Any]) -> Progress:
+    return Progress(
+        p["achieved"], p["forecast"], Decimal(p["payments"]), _money(p["cost_per_outcome"]),
+        p["note"],
+    )  # fmt: skip
+
+
+def _contract(c: dict[str, Any]) -> ContractFacts:
+    return ContractFacts(
+        contract_id=c["contract_id"],
+        name=c["name"],
+        start_date=_day(c["start_date"]),
+        end_date=_day(c["end_date"]),
+        payers=tuple((p["payer"], Decimal(str(p["share"]))) for p in c["payers"]),
+        position=CapPosition(
+            _money(c["cap"]), Decimal(c["paid"]), _money(c["headroom"]), c["over_cap"]
+        ),
+    )
+
+
+def _facts(d: dict[str, Any]) -> ProjectFacts:
+    return ProjectFacts(
+        project_id=d["project_id"],
+        coordinator=d["coordinator"],
+        start_date=_day(d["start_date"]),
+        end_date=_day(d["end_date"]),
+        payers=tuple(d["payers"]),
+        delivery_partners=tuple(d["delivery_partners"]),
+        outcomes=_progress(d["outcomes"]),
+        metrics=tuple((m["name"], m["contract_id"], _progress(m)) for m in d["metrics"]),
+        contracts=tuple(_contract(c) for c in d["contracts"]),
+        holding_commitments={
+            (h["holder_id"], h["tranche"]): Decimal(h["commitment"])
+            for h in d["holdings"]
+            if h["commitment"] is not None
+        },
+        instruments={(h["holder_id"], h["tranche"]): h["instrument"] for h in d["holdings"]},
+        latest_marks=tuple(
+            LatestMark(
+                m["holder_id"],
+                m["tranche"],
+                dt.date.fromisoformat(m["date"]),
+                Decimal(m["fair_value"]),
+                m["method"],
+                m["note"],
+            )
+            for m in d["latest_marks"]
+        ),
+    )
+
+
+def project_facts(document: dict[str, Any]) -> dict[str, ProjectFacts]:
+    """The facts of every project the run holds details of, by project id."""
+    return {d["project_id"]: _facts(d) for d in document["project_details"]}

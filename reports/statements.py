@@ -16,12 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Engine
-
 from passu.portfolio.errors import UsageError
-from passu.portfolio.register import ILLUSTRATIVE, load_all
-from passu.portfolio.store.runs import get_run
-from passu.valuation.money import pence_to_decimal
+from passu.portfolio.report_bundle import StatementBundle
+from passu.valuation.per_pound import per_pound_committed
 
 from .formatting import MISSING, long_date, money_full, multiple, percent, short_date
 from .model import Figure, Table
@@ -56,10 +53,8 @@ class Statement:
 
 
 def _per_pound(amount: str, committed: str) -> str:
-    whole = Decimal(committed)
-    if not whole:
-        return MISSING
-    return f"£{(Decimal(amount) / whole).quantize(Decimal('0.0001'))}"
+    ratio = per_pound_committed(Decimal(amount), Decimal(committed))
+    return MISSING if ratio is None else f"£{ratio}"
 
 
 def _ratios(label: str, record: dict[str, Any], irr_key: str) -> tuple[str, ...]:
@@ -146,17 +141,16 @@ def _money_or_rate(measure: str, value: Any) -> str:
     return percent(value, 2) if measure == "irr" else money_full(value)
 
 
-def _flows_table(frames: Any, investor_id: str, fund_id: str) -> Table:
-    flows = frames.investor_flows
-    own = flows[(flows["investor_id"] == investor_id) & (flows["fund_id"] == fund_id)]
-    own = own.sort_values(["date", "kind", "amount_pence"])
+def _flows_table(document: dict[str, Any], investor_id: str, fund_id: str) -> Table:
+    """The investor's own calls and distributions in the fund, as the run stored them."""
     rows = tuple(
         (
-            short_date(r.date.date()),
-            "Capital call" if r.kind == "call" else "Distribution",
-            money_full(pence_to_decimal(int(r.amount_pence))),
+            short_date(f["date"]),
+            "Capital call" if f["kind"] == "call" else "Distribution",
+            money_full(f["amount"]),
         )
-        for r in own.itertuples(index=False)
+        for f in document["investor_flows"]
+        if f["investor_id"] == investor_id and f["fund_id"] == fund_id
     )
     return Table(
         ("Date", "Flow", "Amount"),
@@ -167,16 +161,16 @@ def _flows_table(frames: Any, investor_id: str, fund_id: str) -> Table:
     )
 
 
-def build_statement(engine: Engine, investor_id: str, as_of: dt.date, kind: Kind) -> Statement:
-    run = get_run(engine, as_of, "ALL")
+def build_statement(bundle: StatementBundle, investor_id: str, kind: Kind) -> Statement:
+    run = bundle.run
     document = run.document
+    as_of = run.info.as_of
     accounts = [i for i in document["investors"] if i["investor_id"] == investor_id]
     if not accounts:
         raise UsageError(
             f"investor {investor_id!r} has no commitment in the run of {as_of}: "
             "`passu list investors` shows the ids"
         )
-    frames = load_all(engine, as_of) if kind == "capital-account" else None
     classes = {(c["fund_id"], c["share_class"]): c for c in document["share_classes"]}
     sections = []
     for a in accounts:
@@ -232,7 +226,9 @@ def build_statement(engine: Engine, investor_id: str, as_of: dt.date, kind: Kind
                 privacy_note=_privacy_note(share_class, klass["investors"], class_open, fund_open),
                 pari_passu=text,
                 own_breaches=own_breaches,
-                flows=_flows_table(frames, investor_id, fund_id) if frames is not None else None,
+                flows=_flows_table(document, investor_id, fund_id)
+                if kind == "capital-account"
+                else None,
             )
         )
     info = run.info
@@ -250,7 +246,7 @@ def build_statement(engine: Engine, investor_id: str, as_of: dt.date, kind: Kind
             Figure("Valuation run", f"run {info.run_id}, {info.status}"),
             Figure("Data fingerprint", document["fingerprint"]),
         ),
-        illustrative=ILLUSTRATIVE if document.get("illustrative") else None,
+        illustrative=bundle.illustrative,
         footer=f"passu · {title} · {name} · as of {long_date(as_of)} · CONFIDENTIAL",
         sections=tuple(sections),
         notes=(
@@ -282,16 +278,15 @@ def _privacy_note(share_class: str, investors: int, class_open: bool, fund_open:
 
 
 def write_statement(
-    engine: Engine,
+    bundle: StatementBundle,
     investor_id: str,
-    as_of: dt.date,
     path: Path,
     kind: Kind,
     *,
     fetcher: SafeFetcher | None = None,
 ) -> Path:
     """Build and render a statement to ``path`` (what ``passu report shareholder`` calls)."""
-    statement = build_statement(engine, investor_id, as_of, kind)
+    statement = build_statement(bundle, investor_id, kind)
     write_pdf(render_html("statement.html", s=statement), path, fetcher=fetcher)
     return path
 

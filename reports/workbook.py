@@ -17,25 +17,19 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from passu.valuation.registry import kinds
+
 MONEY_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
 RATE_FORMAT = "0.00%"
 MULTIPLE_FORMAT = '0.00"x"'
 PER_POUND_FORMAT = '"£"0.00'
 _MONEY_TEXT = re.compile(r"^-?\d+\.\d{2}$")
-RATE_KEYS = frozenset(
-    {
-        "irr",
-        "gross_irr",
-        "net_irr",
-        "cost_of_capital",
-        "hmt_benchmark",
-        "green_book_real",
-        "green_book_nominal",
-        "financing_share_of_outcome_payments",
-        "verification_rate",
-    }
-)
-MULTIPLE_KEYS = frozenset({"dpi", "rvpi", "tvpi", "moic", "gross_moic"})
+# Number formats by key, from the figure registry (a new figure's key is formatted by its
+# kind without a line here); the keys of sections the registry does not list by name
+# (each project's, holding's and account's returns) are the same keys.
+_KINDS = kinds()
+RATE_KEYS = frozenset(_KINDS.get("rate", set()) | {"irr"})
+MULTIPLE_KEYS = frozenset(_KINDS.get("multiple", set()) | {"dpi", "tvpi", "moic"})
 
 
 def _cell_value(key: str, value: Any) -> tuple[Any, str | None]:
@@ -86,13 +80,24 @@ def _fields_sheet(book: Workbook, title: str, record: dict[str, Any]) -> None:
     sheet.append(["field", "value"])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for key, raw in record.items():
-        value, number_format = _cell_value(key, raw)
+    for key, raw in _flattened(record):
+        value, number_format = _cell_value(key.rsplit(".", 1)[-1], raw)
         sheet.append([key, value])
         if number_format:
             sheet.cell(row=sheet.max_row, column=2).number_format = number_format
     sheet.column_dimensions["A"].width = 36
     sheet.column_dimensions["B"].width = 22
+
+
+def _flattened(record: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A grouped figure (an object, e.g. ``pme``) as one row per member, ``pme.ks_pme``."""
+    rows: list[tuple[str, Any]] = []
+    for key, raw in record.items():
+        if isinstance(raw, dict):
+            rows += [(f"{key}.{k}", v) for k, v in raw.items()]
+        else:
+            rows.append((key, raw))
+    return rows
 
 
 def _per_pound_rows(value: dict[str, Any]) -> list[dict[str, Any]]:

@@ -15,11 +15,6 @@ from typing import Any
 import pandas as pd
 
 
-def pence_sum(values: pd.Series) -> int:
-    """Σ of an int64 pence column as a Python int (0 for an empty column)."""
-    return int(values.sum())
-
-
 def timestamp(as_of: dt.date) -> pd.Timestamp:
     """The as-of date as a pandas Timestamp, comparable with datetime64 columns."""
     return pd.Timestamp(as_of)

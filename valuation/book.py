@@ -22,12 +22,12 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from .receipts import RECEIPT_KINDS
 from .returns import NOTE_NO_FLOWS, IrrResult, xirr_netted
 
-__all__ = ["HOLDING_KEYS", "RECEIPT_KINDS", "HoldingBook", "Pools"]
+__all__ = ["HOLDING_KEYS", "HoldingBook", "Pools"]
 
 HOLDING_KEYS = ("project_id", "holder_id", "tranche")
-RECEIPT_KINDS = ("repayment", "interest", "dividend")
 NO_FLOWS = IrrResult(None, NOTE_NO_FLOWS, False)
 # A pooling of holdings: the pool of each holding (-1: in none) and how many pools.
 Pools = tuple[np.ndarray, int]

@@ -8,6 +8,7 @@ Per (fund_id, investor_id, share_class), over rows dated ≤ T:
   allocated to the penny by largest remainder (ties by investor_id, then
   share_class), so the shares add up to the fund NAV exactly
 - DPI = distributed / paid-in; TVPI = (distributed + NAV share) / paid-in
+  (``multiples.multiples``)
 - IRR = XIRR of its own calls (negative), distributions (positive) and its
   NAV share at T (positive)
 
@@ -30,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .money import allocate_largest_remainder, decimal_to_pence, pence_to_decimal
+from .multiples import multiples
 from .returns import NOTE_NO_FLOWS, IrrResult, xirr_grouped
 
 __all__ = [
@@ -277,6 +279,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Hashable]]:
 def _account(row: Mapping[str, Hashable], irr: IrrResult) -> CapitalAccount:
     committed, paid_in = int(row["committed_pence"]), int(row["paid_in_pence"])  # type: ignore[call-overload]
     distributed, nav = int(row["distributed_pence"]), int(row["nav_pence"])  # type: ignore[call-overload]
+    ratios = multiples(paid_in, distributed, nav)
     return CapitalAccount(
         fund_id=str(row["fund_id"]),
         investor_id=str(row["investor_id"]),
@@ -286,8 +289,8 @@ def _account(row: Mapping[str, Hashable], irr: IrrResult) -> CapitalAccount:
         distributed=pence_to_decimal(distributed),
         nav=pence_to_decimal(nav),
         unfunded=pence_to_decimal(committed - paid_in),
-        dpi=distributed / paid_in if paid_in else None,
-        tvpi=(distributed + nav) / paid_in if paid_in else None,
+        dpi=ratios.dpi,
+        tvpi=ratios.tvpi,
         irr=irr.rate,
         irr_note=irr.note,
         multiple_sign_changes=irr.multiple_sign_changes,

@@ -26,9 +26,9 @@ import pandas as pd
 
 from ._frames import in_scope, payments_to_date, timestamp
 from .money import pence_to_decimal, round_half_up
+from .receipts import RECEIPT_KINDS
 
 SPENDING = ("delivery", "innovation", "management", "other")
-RETURN_KINDS = ("repayment", "interest", "dividend")
 COLUMNS = ("drawdowns", *SPENDING, "outcome_receipts", "returns_to_holders")
 
 
@@ -109,7 +109,8 @@ def cash_profiles(
 
     parts = [
         _labelled(flows[flows["kind"] == "drawdown"], "drawdowns"),
-        _labelled(flows[flows["kind"].isin(RETURN_KINDS)], "returns_to_holders"),
+        # a holder's receipts are the project's returns to holders
+        _labelled(flows[flows["kind"].isin(RECEIPT_KINDS)], "returns_to_holders"),
         _labelled(receipts, "outcome_receipts"),
         _labelled(costs, costs["category"]),
     ]

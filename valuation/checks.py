@@ -1,81 +1,47 @@
 """Reconciliations a fund accountant runs before trusting a valuation (``passu check``).
 
-Each check is one pure function over the frames ``portfolio/frames.py`` loads
-(money as int64 ``<col>_pence``, dates as datetime64) and returns
-:class:`Finding` records, one per thing to put right: a holding, a fund's spell
-of negative cash, a mark, a contract, a payment, a project. A finding's ``rows``
-name the stored rows behind it (table, ids, date, amount), so the user can find
-them in their files. Every check is set-based (merge, groupby, cumsum); only the
-findings themselves are turned into records.
-
-The checks, by name (:data:`CHECKS` holds their one-line descriptions):
-
-- ``drawdowns_over_commitment``: Σ drawdowns on a holding > its commitment.
-- ``calls_over_commitment``: Σ calls from an investor into a fund > its
-  commitments to that fund (all share classes together).
-- ``negative_fund_cash``: fund cash < 0 at the end of a day, where
-  cash = calls − drawdowns by the fund's holdings + receipts (repayment,
-  interest, dividend) − distributions − fund expenses, and the fund's holdings
-  are those whose holder_id is the fund_id.
-- ``distribution_before_receipt``: a distribution to investors dated before the
-  fund's first receipt from a project (or with no receipt at all).
-- ``mark_before_drawdown``: a mark on a holding with no drawdown on or before
-  the mark's date.
-- ``payments_over_cap``: Σ outcome payments on a contract > its cap.
-- ``payer_shares``: a contract's payer shares not summing to 1 (± 0.0001).
-- ``payment_before_outcome``: an outcome payment on a contract before any of
-  its outcomes was achieved (achieved > 0 in a period ending on or before it).
-- ``stale_mark``: a holding in a completed project still marked above zero a
-  year or more after the project's end.
-- ``project_without_contract``: a project with no outcome contract.
-- ``payment_on_unverified_claim``: a payment naming a claim that was not
-  verified by the payment's date.
-- ``payment_on_rejected_claim``: a payment naming a claim rejected by as_of.
-- ``paid_over_verified``: Σ payments naming a claim > its verified amount.
+Every check is one pure function ``check(ledger, as_of) -> list[Finding]``
+over a :class:`Ledger` read as of ``as_of`` (rows dated after it left out),
+listed once in :data:`CHECKS` with its name and a one-line description; a new
+check is a function and a line there. Each returns :class:`Finding` records,
+one per thing to put right: a holding, a fund's spell of negative cash, a
+mark, a contract, a payment, a project. A finding's ``rows`` name the stored
+rows behind it (table, ids, date, amount), so the user can find them in their
+files. Every check is set-based (merge, groupby, cumsum); only the findings
+themselves are turned into records. The claims checks are in
+``claim_checks.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
 
+from .book import HOLDING_KEYS
 from .claim_checks import (
     paid_over_verified,
     payment_on_rejected_claim,
     payment_on_unverified_claim,
 )
 from .findings import Finding, _day, _days, _joined, _money, _rows, pounds
+from .fund_cash import fund_cash_movements
+from .ledger import Ledger
+from .receipts import RECEIPT_KINDS
 
-HOLDING = ["project_id", "holder_id", "tranche"]
-RECEIPTS = ("repayment", "interest", "dividend")
+HOLDING = list(HOLDING_KEYS)
 SHARE_TOLERANCE = Decimal("0.0001")
-
-CHECKS: dict[str, str] = {
-    "drawdowns_over_commitment": "drawdowns on a holding beyond its commitment",
-    "calls_over_commitment": "an investor's calls beyond its commitment to the fund",
-    "negative_fund_cash": "fund cash below zero at the end of a day",
-    "distribution_before_receipt": "a distribution before the fund's first project receipt",
-    "mark_before_drawdown": "a mark on a holding with no drawdown on or before its date",
-    "payments_over_cap": "outcome payments on a contract beyond its cap",
-    "payer_shares": "a contract's payer shares not summing to 1 (± 0.0001)",
-    "payment_before_outcome": "an outcome payment before any outcome achieved on the contract",
-    "stale_mark": "a completed project's holding still marked above zero a year after its end",
-    "project_without_contract": "a project without any outcome contract",
-    "payment_on_unverified_claim": "a payment on a claim not verified by the payment date",
-    "payment_on_rejected_claim": "a payment on a rejected claim",
-    "paid_over_verified": "payments on a claim beyond its verified amount",
-}
-
 
 __all__ = [
     "CHECKS",
+    "Check",
     "Finding",
     "calls_over_commitment",
     "distribution_before_receipt",
     "drawdowns_over_commitment",
-    "fund_cash_movements",
     "mark_before_drawdown",
     "negative_fund_cash",
     "paid_over_verified",
@@ -86,6 +52,7 @@ __all__ = [
     "payments_over_cap",
     "pounds",
     "project_without_contract",
+    "run_checks",
     "stale_mark",
 ]
 
@@ -115,10 +82,11 @@ def _first_over(
 # --- capital ----------------------------------------------------------------------
 
 
-def drawdowns_over_commitment(holdings: pd.DataFrame, project_flows: pd.DataFrame) -> list[Finding]:
+def drawdowns_over_commitment(ledger: Ledger, as_of: dt.date) -> list[Finding]:
     """Holdings whose Σ drawdowns exceed their commitment, with the date it first happened."""
-    drawdowns = project_flows[project_flows["kind"] == "drawdown"]
-    over = _first_over(drawdowns, holdings, HOLDING, "commitment_pence")
+    flows = ledger.project_flows
+    drawdowns = flows[flows["kind"] == "drawdown"]
+    over = _first_over(drawdowns, ledger.holdings, HOLDING, "commitment_pence")
     found = []
     for r, key in zip(over.itertuples(), _joined(over, HOLDING), strict=True):
         found.append(
@@ -132,12 +100,13 @@ def drawdowns_over_commitment(holdings: pd.DataFrame, project_flows: pd.DataFram
     return found
 
 
-def calls_over_commitment(commitments: pd.DataFrame, investor_flows: pd.DataFrame) -> list[Finding]:
-    """Investors called for more than they committed to a fund (share classes together)."""
+def calls_over_commitment(ledger: Ledger, as_of: dt.date) -> list[Finding]:
+    """Investors called for more than they committed to a fund (all share classes together)."""
     keys = ["fund_id", "investor_id"]
-    committed = commitments.groupby(keys, as_index=False)["amount_pence"].sum()
+    committed = ledger.commitments.groupby(keys, as_index=False)["amount_pence"].sum()
     committed = committed.rename(columns={"amount_pence": "committed_pence"})
-    calls = investor_flows[investor_flows["kind"] == "call"]
+    flows = ledger.investor_flows
+    calls = flows[flows["kind"] == "call"]
     over = _first_over(calls, committed, keys, "committed_pence")
     found = []
     for r in over.itertuples():
@@ -155,57 +124,18 @@ def calls_over_commitment(commitments: pd.DataFrame, investor_flows: pd.DataFram
     return found
 
 
-def fund_cash_movements(
-    funds: pd.DataFrame,
-    investor_flows: pd.DataFrame,
-    fund_expenses: pd.DataFrame,
-    project_flows: pd.DataFrame,
-) -> pd.DataFrame:
-    """Each fund's cash at the end of every day it moved: fund_id, date, pence, cash."""
-    signed_investor = investor_flows["amount_pence"].where(
-        investor_flows["kind"] == "call", -investor_flows["amount_pence"]
-    )
-    own = project_flows[
-        project_flows["holder_id"].isin(funds["fund_id"]) & (project_flows["kind"] != "write_off")
-    ]
-    signed_project = own["amount_pence"].where(own["kind"].isin(RECEIPTS), -own["amount_pence"])
-    moves = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "fund_id": investor_flows["fund_id"],
-                    "date": investor_flows["date"],
-                    "pence": signed_investor,
-                }
-            ),
-            pd.DataFrame(
-                {"fund_id": own["holder_id"], "date": own["date"], "pence": signed_project}
-            ),
-            pd.DataFrame(
-                {
-                    "fund_id": fund_expenses["fund_id"],
-                    "date": fund_expenses["date"],
-                    "pence": -fund_expenses["amount_pence"],
-                }
-            ),
-        ],
-        ignore_index=True,
-    )
-    moves["pence"] = moves["pence"].astype("int64")
-    daily = moves.groupby(["fund_id", "date"], as_index=False)["pence"].sum()
-    daily = daily.sort_values(["fund_id", "date"], kind="stable").reset_index(drop=True)
-    daily["cash"] = daily.groupby("fund_id")["pence"].cumsum()
-    return daily
+def negative_fund_cash(ledger: Ledger, as_of: dt.date) -> list[Finding]:
+    """Each spell of days a fund ended with negative cash: when it began, its lowest point.
 
-
-def negative_fund_cash(
-    funds: pd.DataFrame,
-    investor_flows: pd.DataFrame,
-    fund_expenses: pd.DataFrame,
-    project_flows: pd.DataFrame,
-) -> list[Finding]:
-    """Each spell of days a fund ended with negative cash: when it began, its lowest point."""
-    daily = fund_cash_movements(funds, investor_flows, fund_expenses, project_flows)
+    Fund cash is ``fund_cash.fund_cash``; a fund's holdings are those whose
+    holder_id is a fund of the ledger.
+    """
+    daily = fund_cash_movements(
+        ledger.funds["fund_id"],
+        ledger.investor_flows,
+        ledger.fund_expenses,
+        ledger.project_flows,
+    )
     negative = daily["cash"] < 0
     before = negative.groupby(daily["fund_id"]).shift(1, fill_value=False).astype(bool)
     daily["spell"] = (negative & ~before).cumsum()
@@ -237,11 +167,10 @@ def negative_fund_cash(
     return found
 
 
-def distribution_before_receipt(
-    investor_flows: pd.DataFrame, project_flows: pd.DataFrame
-) -> list[Finding]:
+def distribution_before_receipt(ledger: Ledger, as_of: dt.date) -> list[Finding]:
     """Funds that paid distributions before their first receipt from any project."""
-    receipts = project_flows[project_flows["kind"].isin(RECEIPTS)]
+    investor_flows, project_flows = ledger.investor_flows, ledger.project_flows
+    receipts = project_flows[project_flows["kind"].isin(RECEIPT_KINDS)]
     first = receipts.groupby("holder_id", as_index=False)["date"].min()
     first = first.rename(columns={"holder_id": "fund_id", "date": "first_receipt"})
     paid = investor_flows[investor_flows["kind"] == "distribution"].merge(
@@ -280,9 +209,10 @@ def distribution_before_receipt(
     return found
 
 
-def mark_before_drawdown(marks: pd.DataFrame, project_flows: pd.DataFrame) -> list[Finding]:
+def mark_before_drawdown(ledger: Ledger, as_of: dt.date) -> list[Finding]:
     """Marks dated before the holding's first drawdown (or on a holding never drawn)."""
-    drawdowns = project_flows[project_flows["kind"] == "drawdown"]
+    marks, flows = ledger.marks, ledger.project_flows
+    drawdowns = flows[flows["kind"] == "drawdown"]
     first = drawdowns.groupby(HOLDING, as_index=False)["date"].min()
     first = first.rename(columns={"date": "first_drawdown"})
     merged = marks.merge(first, on=HOLDING, how="left")
@@ -301,8 +231,12 @@ def mark_before_drawdown(marks: pd.DataFrame, project_flows: pd.DataFrame) -> li
     return found
 
 
-def stale_mark(projects: pd.DataFrame, marks: pd.DataFrame, as_of: dt.date) -> list[Finding]:
-    """Completed projects' holdings whose latest mark is still above zero a year after the end."""
+def stale_mark(ledger: Ledger, as_of: dt.date) -> list[Finding]:
+    """Completed projects' holdings whose latest mark is still above zero a year after the end.
+
+    Stale from the anniversary of the project's end_date on (a year or more after it).
+    """
+    projects, marks = ledger.projects, ledger.marks
     latest = marks.sort_values([*HOLDING, "date"], kind="stable").groupby(HOLDING).tail(1)
     ended = projects[(projects["status"] == "completed") & projects["end_date"].notna()]
     ended = ended.assign(year_after=ended["end_date"] + pd.DateOffset(years=1))
@@ -324,11 +258,10 @@ def stale_mark(projects: pd.DataFrame, marks: pd.DataFrame, as_of: dt.date) -> l
 # --- outcomes ---------------------------------------------------------------------
 
 
-def payments_over_cap(
-    outcome_contracts: pd.DataFrame, outcome_payments: pd.DataFrame
-) -> list[Finding]:
+def payments_over_cap(ledger: Ledger, as_of: dt.date) -> list[Finding]:
     """Contracts whose Σ outcome payments exceed the cap, with the date it first happened."""
-    over = _first_over(outcome_payments, outcome_contracts, ["contract_id"], "cap_pence")
+    payments, contracts = ledger.outcome_payments, ledger.outcome_contracts
+    over = _first_over(payments, contracts, ["contract_id"], "cap_pence")
     found = []
     for r in over.itertuples():
         found.append(
@@ -345,8 +278,9 @@ def payments_over_cap(
     return found
 
 
-def payer_shares(outcome_contracts: pd.DataFrame, contract_payers: pd.DataFrame) -> list[Finding]:
+def payer_shares(ledger: Ledger, as_of: dt.date) -> list[Finding]:
     """Contracts whose payer shares do not sum to 1 within 0.0001 (no payers: a sum of 0)."""
+    outcome_contracts, contract_payers = ledger.outcome_contracts, ledger.contract_payers
     shares = contract_payers["share"].map(lambda v: Decimal(str(v)))
     sums = shares.groupby(contract_payers["contract_id"]).sum()
     sums = sums.reindex(outcome_contracts["contract_id"].unique(), fill_value=Decimal(0))
@@ -363,10 +297,13 @@ def payer_shares(outcome_contracts: pd.DataFrame, contract_payers: pd.DataFrame)
     return found
 
 
-def payment_before_outcome(
-    outcome_metrics: pd.DataFrame, outcomes: pd.DataFrame, outcome_payments: pd.DataFrame
-) -> list[Finding]:
-    """Outcome payments dated before any outcome of the contract was achieved."""
+def payment_before_outcome(ledger: Ledger, as_of: dt.date) -> list[Finding]:
+    """Outcome payments dated before any outcome of the contract was achieved.
+
+    An outcome is achieved when achieved > 0 in a period ending on or before the payment.
+    """
+    outcome_metrics, outcomes = ledger.outcome_metrics, ledger.outcomes
+    outcome_payments = ledger.outcome_payments
     achieved = outcomes[outcomes["achieved"] > 0].merge(
         outcome_metrics[["metric_id", "contract_id"]], on="metric_id"
     )
@@ -406,10 +343,9 @@ def payment_before_outcome(
     return found
 
 
-def project_without_contract(
-    projects: pd.DataFrame, outcome_contracts: pd.DataFrame
-) -> list[Finding]:
+def project_without_contract(ledger: Ledger, as_of: dt.date) -> list[Finding]:
     """Projects no outcome contract names."""
+    projects, outcome_contracts = ledger.projects, ledger.outcome_contracts
     bare = projects[~projects["project_id"].isin(outcome_contracts["project_id"])]
     return [
         Finding(
@@ -419,3 +355,75 @@ def project_without_contract(
         )
         for pid in sorted(bare["project_id"])
     ]
+
+
+# --- the registry -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """One reconciliation: its name (a finding's ``check``), what it looks for, the function."""
+
+    name: str
+    description: str
+    run: Callable[[Ledger, dt.date], list[Finding]]
+
+
+# Every check, in the order findings are listed: capital first, then outcomes, then claims.
+# A new check is one function with this signature and one line here.
+CHECKS: tuple[Check, ...] = (
+    Check(
+        "drawdowns_over_commitment",
+        "drawdowns on a holding beyond its commitment",
+        drawdowns_over_commitment,
+    ),
+    Check(
+        "calls_over_commitment",
+        "an investor's calls beyond its commitment to the fund",
+        calls_over_commitment,
+    ),
+    Check("negative_fund_cash", "fund cash below zero at the end of a day", negative_fund_cash),
+    Check(
+        "distribution_before_receipt",
+        "a distribution before the fund's first project receipt",
+        distribution_before_receipt,
+    ),
+    Check(
+        "mark_before_drawdown",
+        "a mark on a holding with no drawdown on or before its date",
+        mark_before_drawdown,
+    ),
+    Check(
+        "stale_mark",
+        "a completed project's holding still marked above zero a year after its end",
+        stale_mark,
+    ),
+    Check("payments_over_cap", "outcome payments on a contract beyond its cap", payments_over_cap),
+    Check("payer_shares", "a contract's payer shares not summing to 1 (± 0.0001)", payer_shares),
+    Check(
+        "payment_before_outcome",
+        "an outcome payment before any outcome achieved on the contract",
+        payment_before_outcome,
+    ),
+    Check(
+        "project_without_contract",
+        "a project without any outcome contract",
+        project_without_contract,
+    ),
+    Check(
+        "payment_on_unverified_claim",
+        "a payment on a claim not verified by the payment date",
+        payment_on_unverified_claim,
+    ),
+    Check("payment_on_rejected_claim", "a payment on a rejected claim", payment_on_rejected_claim),
+    Check(
+        "paid_over_verified",
+        "payments on a claim beyond its verified amount",
+        paid_over_verified,
+    ),
+)
+
+
+def run_checks(ledger: Ledger, as_of: dt.date) -> list[Finding]:
+    """Every check of :data:`CHECKS` over a ledger read as of ``as_of``, findings in order."""
+    return [finding for check in CHECKS for finding in check.run(ledger, as_of)]

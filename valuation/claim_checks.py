@@ -1,9 +1,7 @@
 """Checks on outcome payments that name a claim (issue 8's additions to ``passu check``).
 
-- ``payment_on_unverified_claim``: a payment naming a claim that was not
-  verified by the payment's date.
-- ``payment_on_rejected_claim``: a payment naming a claim rejected by as_of.
-- ``paid_over_verified``: Σ payments naming a claim > its verified amount.
+Each has the signature of every check, ``check(ledger, as_of)``, and is listed
+in ``checks.CHECKS``.
 """
 
 from __future__ import annotations
@@ -13,6 +11,7 @@ import datetime as dt
 import pandas as pd
 
 from .findings import Finding, _day, _days, _joined, _money, pounds
+from .ledger import Ledger
 
 # --- claims -----------------------------------------------------------------------
 
@@ -42,11 +41,9 @@ def _rejected_by(frame: pd.DataFrame, as_of: dt.date) -> pd.Series:
     return frame["rejected_on"].notna() & (frame["rejected_on"] <= pd.Timestamp(as_of))
 
 
-def payment_on_unverified_claim(
-    outcome_payments: pd.DataFrame, outcome_claims: pd.DataFrame, as_of: dt.date
-) -> list[Finding]:
+def payment_on_unverified_claim(ledger: Ledger, as_of: dt.date) -> list[Finding]:
     """Payments naming a claim not verified by the payment's date (rejected ones aside)."""
-    merged = _claim_payments(outcome_payments, outcome_claims)
+    merged = _claim_payments(ledger.outcome_payments, ledger.outcome_claims)
     early = merged[
         ~_rejected_by(merged, as_of)
         & (merged["verified_on"].isna() | (merged["verified_on"] > merged["date"]))
@@ -69,11 +66,9 @@ def payment_on_unverified_claim(
     return found
 
 
-def payment_on_rejected_claim(
-    outcome_payments: pd.DataFrame, outcome_claims: pd.DataFrame, as_of: dt.date
-) -> list[Finding]:
+def payment_on_rejected_claim(ledger: Ledger, as_of: dt.date) -> list[Finding]:
     """Payments naming a claim rejected on or before as_of."""
-    merged = _claim_payments(outcome_payments, outcome_claims)
+    merged = _claim_payments(ledger.outcome_payments, ledger.outcome_claims)
     rejected = merged[_rejected_by(merged, as_of)]
     found = []
     for r, label in zip(rejected.itertuples(), _payment_label(rejected), strict=True):
@@ -88,11 +83,9 @@ def payment_on_rejected_claim(
     return found
 
 
-def paid_over_verified(
-    outcome_payments: pd.DataFrame, outcome_claims: pd.DataFrame, as_of: dt.date
-) -> list[Finding]:
+def paid_over_verified(ledger: Ledger, as_of: dt.date) -> list[Finding]:
     """Claims verified by as_of whose Σ payments exceed the verified amount."""
-    merged = _claim_payments(outcome_payments, outcome_claims)
+    merged = _claim_payments(ledger.outcome_payments, ledger.outcome_claims)
     verified = merged[
         merged["verified_on"].notna()
         & (merged["verified_on"] <= pd.Timestamp(as_of))

@@ -37,7 +37,7 @@ def _days(column: pd.Series) -> pd.Series:
 
 
 def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """Ids joined with '/', the way FORMAT.md names a holding: P1/F1/A."""
+    """Ids joined with '/', the way docs/format.md names a holding: P1/F1/A."""
     out = frame[columns[0]].astype(str)
     for column in columns[1:]:
         out = out + "/" + frame[column].astype(str)

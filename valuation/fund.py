@@ -4,10 +4,10 @@
   commitments; unfunded = committed − PIC
 - fund cash = calls − drawdowns + receipts − distributions − fund expenses,
   where drawdowns and receipts are those of the fund's own holdings (holder_id
-  is a fund in scope)
+  is a fund in scope): ``fund_cash.fund_cash``
 - fund NAV = Σ NAV of its holdings + fund cash
-- DPI = distributed / PIC; RVPI = NAV / PIC; TVPI = DPI + RVPI (``None`` when
-  PIC is 0)
+- DPI = distributed / PIC; RVPI = NAV / PIC; TVPI = (distributed + NAV) / PIC
+  (``None`` when PIC is 0): ``multiples.multiples``
 - net IRR = XIRR of calls (negative) and distributions (positive) plus fund
   NAV at T; gross IRR and gross MOIC over the fund's own holdings pooled
 - liquidity: undrawn holding commitments (Σ holding commitment − Σ drawdowns)
@@ -27,8 +27,10 @@ from decimal import Decimal
 import pandas as pd
 
 from .book import HoldingBook
+from .fund_cash import fund_cash
 from .holdings import pool_value
 from .money import pence_to_decimal
+from .multiples import multiples
 from .returns import IrrResult, xirr
 
 __all__ = ["FundValue", "value_fund", "value_fund_in"]
@@ -116,11 +118,18 @@ def value_fund_in(
     holdings_nav = int(positions["nav_pence"].sum())
     undrawn = int(positions["commitment_pence"].sum()) - drawn
 
-    cash = paid_in - drawn + received - distributed - expenses
+    cash = fund_cash(
+        calls=paid_in,
+        drawdowns=drawn,
+        receipts=received,
+        distributions=distributed,
+        expenses=expenses,
+    )
     nav = holdings_nav + cash
     unfunded = committed - paid_in
 
     net = _net_irr(calls, nav, cutoff)
+    ratios = multiples(paid_in, distributed, nav)
     gross = pool_value(book, fund_label, mine)
     return FundValue(
         fund_id=fund_label,
@@ -131,10 +140,9 @@ def value_fund_in(
         cash=pence_to_decimal(cash),
         nav=pence_to_decimal(nav),
         holdings_nav=pence_to_decimal(holdings_nav),
-        dpi=distributed / paid_in if paid_in else None,
-        rvpi=nav / paid_in if paid_in else None,
-        # DPI + RVPI, computed from the pence so that no float sum is rounded twice.
-        tvpi=(distributed + nav) / paid_in if paid_in else None,
+        dpi=ratios.dpi,
+        rvpi=ratios.rvpi,
+        tvpi=ratios.tvpi,
         gross_irr=gross.irr,
         gross_irr_note=gross.irr_note,
         gross_moic=gross.moic,

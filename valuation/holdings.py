@@ -10,6 +10,7 @@ Per holding (project_id, holder_id, tranche), using only rows dated ≤ T:
 - cost outstanding = invested − repayments − write-offs (a write-off moves no
   cash: it leaves invested, realised and the cash flows unchanged)
 - MOIC = (realised + NAV) / invested, ``None`` when nothing was invested
+  (``multiples.total_multiple``, the ratio TVPI is for a fund)
 - IRR = XIRR of drawdowns (negative) and receipts (positive) plus NAV as a
   positive flow at T
 
@@ -27,13 +28,13 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from .book import HOLDING_KEYS, RECEIPT_KINDS, HoldingBook, Pools
+from .book import HOLDING_KEYS, HoldingBook, Pools
 from .money import pence_to_decimal
+from .multiples import total_multiple
 from .returns import NOTE_NO_FLOWS, IrrResult
 
 __all__ = [
     "HOLDING_KEYS",
-    "RECEIPT_KINDS",
     "HoldingBook",
     "HoldingValue",
     "PoolValue",
@@ -281,7 +282,7 @@ def _figures(pools: Pools, book: HoldingBook, irrs: Sequence[IrrResult]) -> list
                 Decimal(realised).scaleb(-2),
                 Decimal(nav).scaleb(-2),
                 Decimal(cost_outstanding).scaleb(-2),
-                (realised + nav) / invested if invested else None,
+                total_multiple(invested, realised, nav),
                 irr.rate,
                 irr.note,
                 irr.multiple_sign_changes,

@@ -18,6 +18,7 @@ __all__ = [
     "PENNY",
     "allocate_largest_remainder",
     "decimal_to_pence",
+    "money_text",
     "pence_to_decimal",
     "round_half_up",
 ]
@@ -33,6 +34,16 @@ def pence_to_decimal(pence: int) -> Decimal:
     if not isinstance(pence, Integral):
         raise TypeError(f"pence must be an integer, not {type(pence).__name__}: {pence!r}")
     return Decimal(int(pence)).scaleb(-2)
+
+
+def money_text(amount: Decimal | None) -> str | None:
+    """Money as the documents write it: pounds with exactly two decimals, no separators.
+
+    ``Decimal('1234.5')`` → ``'1234.50'``; ``None`` stays ``None`` (an undefined figure).
+    The one text form of money in the run document, the workbook and CSV, so that the
+    same pence always read the same.
+    """
+    return None if amount is None else f"{amount:.2f}"
 
 
 def decimal_to_pence(amount: Decimal | int) -> int:

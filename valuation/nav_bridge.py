@@ -22,8 +22,9 @@ from decimal import Decimal
 import pandas as pd
 
 from .fund import value_fund
-from .holdings import RECEIPT_KINDS, holding_positions, restrict_holdings
+from .holdings import holding_positions, restrict_holdings
 from .money import pence_to_decimal
+from .receipts import RECEIPT_KINDS
 
 __all__ = ["HoldingsNavBridge", "NavBridge", "fund_nav_bridge", "holdings_nav_bridge"]
 

@@ -33,7 +33,7 @@ from pyxirr import pe
 
 from .returns import xirr
 
-__all__ = ["BENCHMARK", "NOTE_NO_CALLS", "TENOR_YEARS", "Pme", "fund_pme"]
+__all__ = ["BENCHMARK", "NOTE_NO_CALLS", "TENOR_YEARS", "Pme", "fund_pme", "fund_pme_figure"]
 
 BENCHMARK = "gilts_10y"
 TENOR_YEARS = 10
@@ -114,6 +114,18 @@ def fund_pme(
         BENCHMARK,
         note,
     )
+
+
+def fund_pme_figure(
+    flows: pd.DataFrame,
+    nav_pence: int,
+    as_of: dt.date,
+    gilt_yields: pd.DataFrame,
+) -> tuple[Pme | None, str | None]:
+    """The run's ``pme`` and ``pme_note``: no PME at all when there is no KS-PME to compare
+    (a direct alpha alone would be a rate without its multiple), and the reason why."""
+    result = fund_pme(flows, nav_pence, as_of, gilt_yields)
+    return (None if result.ks_pme is None else result), result.note
 
 
 def _log_index(

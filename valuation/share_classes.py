@@ -2,7 +2,8 @@
 
 Per (fund_id, share_class) at T: investors (count), committed, paid-in,
 distributed and NAV (Σ of the members' capital accounts, NAV as allocated to
-the penny), DPI = distributed / paid-in, TVPI = (distributed + NAV) / paid-in,
+the penny), DPI = distributed / paid-in, TVPI = (distributed + NAV) / paid-in
+(``multiples.multiples``),
 and the class's pooled IRR = XIRR of every member's calls (negative) and
 distributions (positive) plus the class NAV at T — the rate pari passu
 compares each member's IRR with.
@@ -20,6 +21,7 @@ import pandas as pd
 
 from .capital_accounts import CapitalAccount, account_flows
 from .money import decimal_to_pence, pence_to_decimal
+from .multiples import multiples
 from .returns import NOTE_NO_FLOWS, IrrResult, xirr_grouped
 
 __all__ = ["ShareClassValue", "share_class_values"]
@@ -80,6 +82,7 @@ def share_class_values(
         distributed = sum(decimal_to_pence(a.distributed) for a in members)
         nav = sum(decimal_to_pence(a.nav) for a in members)
         irr = pooled.get(key, _NO_FLOWS)
+        ratios = multiples(paid_in, distributed, nav)
         out.append(
             ShareClassValue(
                 fund_id=key[0],
@@ -89,8 +92,8 @@ def share_class_values(
                 paid_in=pence_to_decimal(paid_in),
                 distributed=pence_to_decimal(distributed),
                 nav=pence_to_decimal(nav),
-                dpi=distributed / paid_in if paid_in else None,
-                tvpi=(distributed + nav) / paid_in if paid_in else None,
+                dpi=ratios.dpi,
+                tvpi=ratios.tvpi,
                 irr=irr.rate,
                 irr_note=irr.note,
             )

@@ -1,16 +1,26 @@
 """``passu db backup`` and ``passu db restore``: a whole database, consistently, in one file.
 
+Every table passu owns is in the backup: the portfolio, valuation runs and their
+history, the audit log, loaded gilt yields and the INDIGO market tables
+(``OWN_TABLES`` is every stored table the interchange format does not hold, so a
+new table cannot be left out).
+
 SQLite: the backup is an SQLite file made with the online backup API
 (``sqlite3.Connection.backup``), which copies a consistent snapshot even while
-another process writes. PostgreSQL: a zip holding the interchange export
+another process writes; a ``passu_backup`` table inside it holds each table's
+row count and SHA-256. PostgreSQL: a zip holding the interchange export
 (``portfolio/<table>.csv``, what ``passu export`` writes, so a person can read
-it or ``passu import`` it) and passu's own tables (``passu/<table>.json``: runs,
-run history, audit log, loaded gilt yields), all read in one REPEATABLE READ
-transaction, with a ``manifest.json`` naming the schema revision.
+it or ``passu import`` it) and every other table (``passu/<table>.json``), all
+read in one REPEATABLE READ transaction, with a ``manifest.json`` naming the
+schema revision and each table's row count and SHA-256 (of its file's bytes).
 
-Restore works only into an empty database (exit 3 naming the tables with rows),
-inside one writer transaction, keeps every audit row as it was and adds one
-recording the restore. A zip restores on either backend; an SQLite file on SQLite.
+Restore verifies every count and checksum before it writes anything (an edited
+or damaged backup is refused, naming the table), works only into an empty
+database (exit 3 naming the tables with rows), inside one writer transaction,
+keeps every audit row as it was and adds one recording the restore. A zip
+restores on either backend; an SQLite file on SQLite. Backups made before
+checksums (zip version 1, SQLite files without ``passu_backup``) still restore,
+checked by row count only, with a notice saying so.
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ import json
 import os
 import sqlite3
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -36,21 +47,21 @@ from passu.portfolio.interchange.reader import parse_csv_bytes
 from passu.portfolio.interchange.tables import SPECS
 from passu.portfolio.store import audit
 from passu.portfolio.store.database import head_revision, make_engine, require_schema, writing
-from passu.portfolio.store.models import (
-    AuditRecord,
-    Base,
-    GiltYield,
-    ValuationRun,
-    ValuationRunHistory,
-)
+from passu.portfolio.store.models import Base
 
 FORMAT = "passu-backup"
-VERSION = 1
+VERSION = 2  # 2: every table, each with its row count and SHA-256; 1: row counts only
+_INTERCHANGE = {spec.table.name for spec in SPECS}
+# Everything the interchange format does not hold, parents before children.
 OWN_TABLES: tuple[Table, ...] = tuple(
-    m.__table__  # type: ignore[misc]
-    for m in (ValuationRun, ValuationRunHistory, AuditRecord, GiltYield)
+    t for t in Base.metadata.sorted_tables if t.name not in _INTERCHANGE
 )
 SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_MANIFEST = "passu_backup"  # inside an SQLite backup: (table_name, rows, sha256)
+UNVERIFIED = (
+    "{path}: made before backups carried checksums: restored after checking row "
+    "counts only (make a new backup to have every table's contents verified)"
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,7 @@ class BackupReport:
     path: str
     backend: str
     tables: tuple[tuple[str, int], ...]  # (table, rows)
+    notices: tuple[str, ...] = ()  # e.g. that an old backup could not be verified
 
 
 def _all_tables() -> list[Table]:
@@ -71,6 +83,13 @@ def _row_counts(conn: Connection) -> tuple[tuple[str, int], ...]:
             (table.name, conn.execute(select(text("count(*)")).select_from(table)).scalar_one())
         )
     return tuple(counts)
+
+
+def _altered(path: Path, table: str, what: str) -> UsageError:
+    return UsageError(
+        f"{path}: table {table}: {what}; the backup was changed or damaged after it was "
+        "made, nothing restored"
+    )
 
 
 # --- backup ----------------------------------------------------------------------
@@ -95,6 +114,31 @@ def backup(engine: Engine, path: Path) -> BackupReport:
     return BackupReport(str(path), engine.dialect.name, tables)
 
 
+def _sqlite_digest(
+    execute: Callable[[str], Iterable[Any]], schema: str, table: Table
+) -> tuple[int, str]:
+    """Row count and SHA-256 of one table of an SQLite file, as stored (raw values).
+
+    Rows in primary-key order, one JSON array per line: the same file gives the same
+    digest whichever connection reads it, and any edited cell changes it.
+    """
+    names = ", ".join(f'"{c.name}"' for c in table.columns)
+    order = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
+    digest = hashlib.sha256()
+    rows = 0
+    for row in execute(f'SELECT {names} FROM {schema}."{table.name}" ORDER BY {order}'):
+        line = json.dumps(list(row), ensure_ascii=False, default=_raw_json)
+        digest.update(line.encode("utf-8") + b"\n")
+        rows += 1
+    return rows, digest.hexdigest()
+
+
+def _raw_json(value: Any) -> Any:
+    if isinstance(value, bytes):  # passu stores no blobs; a hand-edited cell might be one
+        return {"blob": value.hex()}
+    raise TypeError(f"cannot checksum a {type(value).__name__}")
+
+
 def _backup_sqlite(engine: Engine, target: Path) -> tuple[tuple[str, int], ...]:
     raw = engine.raw_connection()
     try:
@@ -104,6 +148,15 @@ def _backup_sqlite(engine: Engine, target: Path) -> tuple[tuple[str, int], ...]:
             raw.driver_connection.backup(destination)  # type: ignore[union-attr]
             # a self-contained file: no -wal/-shm beside it when it is opened later
             destination.execute("PRAGMA journal_mode = DELETE")
+            sums = [
+                (t.name, *_sqlite_digest(destination.execute, "main", t)) for t in _all_tables()
+            ]
+            destination.execute(
+                f'CREATE TABLE "{SQLITE_MANIFEST}" '
+                "(table_name TEXT PRIMARY KEY, rows INTEGER NOT NULL, sha256 TEXT NOT NULL)"
+            )
+            destination.executemany(f'INSERT INTO "{SQLITE_MANIFEST}" VALUES (?, ?, ?)', sums)
+            destination.commit()
         finally:
             destination.close()
     finally:
@@ -126,34 +179,41 @@ def _json_value(value: Any) -> Any:
 
 def _backup_zip(engine: Engine, target: Path) -> tuple[tuple[str, int], ...]:
     snapshot = engine.connect().execution_options(isolation_level="REPEATABLE READ")
+    files: dict[str, tuple[str, bytes, int]] = {}  # table → (member, bytes, rows)
     with snapshot as conn, conn.begin():
         revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
-        portfolio = {}
         for spec in SPECS:
             frame = read_canonical(conn, spec)
             if frame.empty and not spec.required:
                 continue
-            portfolio[spec.name] = table_rows(spec, frame)
-        own = {}
+            header, rows = table_rows(spec, frame)
+            files[spec.name] = (f"portfolio/{spec.name}.csv", csv_bytes(header, rows), len(rows))
         for table in OWN_TABLES:
             order = list(table.primary_key.columns)
             stored = conn.execute(select(table).order_by(*order)).mappings().all()
-            own[table.name] = [{k: _json_value(v) for k, v in row.items()} for row in stored]
+            records = [{k: _json_value(v) for k, v in row.items()} for row in stored]
+            data = json.dumps(records, indent=1, sort_keys=True).encode("utf-8")
+            files[table.name] = (f"passu/{table.name}.json", data, len(records))
         counts = _row_counts(conn)
+    listed: dict[str, dict[str, Any]] = {}
+    for name, count in counts:
+        entry: dict[str, Any] = {"rows": count}
+        if name in files:
+            member, data, _ = files[name]
+            entry.update(file=member, sha256=hashlib.sha256(data).hexdigest())
+        listed[name] = entry
     manifest = {
         "format": FORMAT,
         "version": VERSION,
         "schema_revision": revision,
         "created_at": audit.now().isoformat(),
         "backend": engine.dialect.name,
-        "tables": dict(counts),
+        "tables": listed,
     }
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
-        for name, (header, rows) in portfolio.items():
-            archive.writestr(f"portfolio/{name}.csv", csv_bytes(header, rows))
-        for name, records in own.items():
-            archive.writestr(f"passu/{name}.json", json.dumps(records, indent=1, sort_keys=True))
+        for member, data, _ in files.values():
+            archive.writestr(member, data)
     return counts
 
 
@@ -161,7 +221,7 @@ def _backup_zip(engine: Engine, target: Path) -> tuple[tuple[str, int], ...]:
 
 
 def restore(engine: Engine, path: Path, *, user: str) -> BackupReport:
-    """Restore a backup into this empty database, in one transaction, and audit it."""
+    """Verify a backup, then restore it into this empty database in one transaction."""
     require_schema(engine)
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
@@ -190,13 +250,22 @@ def _refuse_unless_empty(conn: Connection) -> None:
 
 
 def _audit_restore(
-    conn: Connection, path: Path, digest: str, user: str, tables: tuple[tuple[str, int], ...]
+    conn: Connection,
+    path: Path,
+    digest: str,
+    user: str,
+    tables: tuple[tuple[str, int], ...],
+    verified: bool,
 ) -> None:
     audit.record(
         conn,
         user=user,
         command="db restore",
-        details={"source": str(path.resolve()), "tables": dict(tables)},
+        details={
+            "source": str(path.resolve()),
+            "tables": dict(tables),
+            "verified": "row counts and SHA-256" if verified else "row counts only",
+        },
         input_sha256=digest,
     )
 
@@ -227,6 +296,7 @@ def _restore_sqlite(engine: Engine, path: Path, digest: str, user: str) -> Backu
             except Exception:
                 raise UsageError(f"{path}: an SQLite file, but not a passu backup") from None
             _check_revision(path, revision)
+            verified = _verify_sqlite(conn, path)
             _refuse_unless_empty(conn)
             for table in _all_tables():
                 names = ", ".join(f'"{c.name}"' for c in table.columns)
@@ -235,10 +305,36 @@ def _restore_sqlite(engine: Engine, path: Path, digest: str, user: str) -> Backu
                     f'SELECT {names} FROM backup."{table.name}"'
                 )
             tables = _row_counts(conn)
-            _audit_restore(conn, path, digest, user, tables)
+            _audit_restore(conn, path, digest, user, tables, verified)
     finally:
         attached.dispose()
-    return BackupReport(str(path), "sqlite", tables)
+    notices = () if verified else (UNVERIFIED.format(path=path),)
+    return BackupReport(str(path), "sqlite", tables, notices)
+
+
+def _verify_sqlite(conn: Connection, path: Path) -> bool:
+    """Every table's count and digest against ``passu_backup``; False for an old backup."""
+    held = conn.exec_driver_sql(
+        "SELECT 1 FROM backup.sqlite_master WHERE type = 'table' AND name = ?",
+        (SQLITE_MANIFEST,),
+    ).scalar()
+    if not held:
+        return False
+    listed = {
+        name: (rows, sha)
+        for name, rows, sha in conn.exec_driver_sql(
+            f'SELECT table_name, rows, sha256 FROM backup."{SQLITE_MANIFEST}"'
+        )
+    }
+    for table in _all_tables():
+        if table.name not in listed:
+            raise _altered(path, table.name, "not in the backup's checksums")
+        rows, sha = _sqlite_digest(conn.exec_driver_sql, "backup", table)
+        if rows != listed[table.name][0]:
+            raise _altered(path, table.name, f"{rows} rows, but {listed[table.name][0]} backed up")
+        if sha != listed[table.name][1]:
+            raise _altered(path, table.name, "its contents do not match their SHA-256")
+    return True
 
 
 def _python(value: Any, kind: type) -> Any:
@@ -253,9 +349,86 @@ def _python(value: Any, kind: type) -> Any:
     return value
 
 
+def _read_member(archive: zipfile.ZipFile, path: Path, table: str, member: str) -> bytes:
+    try:
+        return archive.read(member)
+    except (KeyError, zipfile.BadZipFile, OSError) as error:  # missing, or a bad CRC
+        raise _altered(path, table, f"{member} cannot be read ({error})") from None
+
+
+def _verified_files(
+    archive: zipfile.ZipFile, path: Path, manifest: dict[str, Any]
+) -> dict[str, tuple[str, bytes, int]]:
+    """Each table's (member, bytes, rows the manifest says): checksums checked, version 2."""
+    listed = manifest.get("tables")
+    if not isinstance(listed, dict):
+        raise UsageError(f"{path}: manifest.json lists no tables")
+    members = set(archive.namelist()) - {"manifest.json"}
+    named = {e.get("file") for e in listed.values() if isinstance(e, dict)}
+    strays = sorted(members - named)
+    if strays:
+        raise UsageError(
+            f"{path}: holds {strays[0]}, which its manifest does not list; nothing restored"
+        )
+    files: dict[str, tuple[str, bytes, int]] = {}
+    for table in _all_tables():
+        entry = listed.get(table.name)
+        if not isinstance(entry, dict) or not isinstance(entry.get("rows"), int):
+            raise _altered(path, table.name, "not in the manifest")
+        member = entry.get("file")
+        if member is None:
+            if entry["rows"] != 0:
+                raise _altered(path, table.name, f"{entry['rows']} rows listed but no file")
+            continue
+        data = _read_member(archive, path, table.name, str(member))
+        if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+            raise _altered(path, table.name, f"{member} does not match its SHA-256")
+        files[table.name] = (str(member), data, entry["rows"])
+    return files
+
+
+def _unverified_files(
+    archive: zipfile.ZipFile, path: Path, manifest: dict[str, Any]
+) -> dict[str, tuple[str, bytes, int]]:
+    """A version 1 backup's files: no checksums; counts are checked as the rows are read."""
+    counts = manifest.get("tables", {})
+    members = set(archive.namelist())
+    files: dict[str, tuple[str, bytes, int]] = {}
+    for table in _all_tables():
+        folder, suffix = ("portfolio", "csv") if table.name in _INTERCHANGE else ("passu", "json")
+        member = f"{folder}/{table.name}.{suffix}"
+        expected = counts.get(table.name)
+        if member in members:
+            data = _read_member(archive, path, table.name, member)
+            files[table.name] = (member, data, expected if isinstance(expected, int) else -1)
+        elif isinstance(expected, int) and expected > 0:
+            # version 1 left the market tables out of PostgreSQL backups but counted them
+            raise UsageError(
+                f"{path}: table {table.name}: its manifest counts {expected} rows but the "
+                "backup holds none (a version 1 backup, made before every table was "
+                "included); nothing restored"
+            )
+    return files
+
+
+def _rows_of(path: Path, table: Table, member: str, data: bytes) -> list[dict[str, Any]]:
+    if table.name in _INTERCHANGE:
+        spec = next(s for s in SPECS if s.table.name == table.name)
+        raw = parse_csv_bytes(spec.name, f"{path.name}[{member}]", data)
+        frame, problems = canonical_frame(raw, spec)
+        if problems:
+            raise InputError(problems)
+        return to_records(spec, frame)
+    try:
+        stored = json.loads(data)
+    except ValueError:
+        raise _altered(path, table.name, f"{member} is not JSON") from None
+    kinds = {c.name: c.type.python_type for c in table.columns}
+    return [{k: _python(v, kinds[k]) for k, v in row.items()} for row in stored]
+
+
 def _restore_zip(engine: Engine, path: Path, digest: str, user: str) -> BackupReport:
     with zipfile.ZipFile(path) as archive:
-        members = set(archive.namelist())
         try:
             manifest = json.loads(archive.read("manifest.json"))
         except (KeyError, ValueError):
@@ -263,38 +436,42 @@ def _restore_zip(engine: Engine, path: Path, digest: str, user: str) -> BackupRe
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise UsageError(f"{path}: a zip, but not a passu backup (no passu manifest.json)")
         _check_revision(path, manifest.get("schema_revision"))
-        portfolio = {}
-        for spec in SPECS:
-            member = f"portfolio/{spec.name}.csv"
-            if member in members:
-                raw = parse_csv_bytes(spec.name, f"{path.name}[{member}]", archive.read(member))
-                frame, problems = canonical_frame(raw, spec)
-                if problems:
-                    raise InputError(problems)
-                portfolio[spec.name] = to_records(spec, frame)
-        own = {}
-        for table in OWN_TABLES:
-            member = f"passu/{table.name}.json"
-            rows = json.loads(archive.read(member)) if member in members else []
-            kinds = {c.name: c.type.python_type for c in table.columns}
-            own[table.name] = [{k: _python(v, kinds[k]) for k, v in row.items()} for row in rows]
+        verified = manifest.get("version", 1) >= 2
+        if verified:
+            files = _verified_files(archive, path, manifest)
+        else:
+            files = _unverified_files(archive, path, manifest)
+    records: dict[str, list[dict[str, Any]]] = {}
+    for table in _all_tables():
+        if table.name in files:
+            member, data, rows = files[table.name]
+            records[table.name] = _rows_of(path, table, member, data)
+            if rows >= 0 and len(records[table.name]) != rows:
+                raise _altered(
+                    path, table.name, f"{len(records[table.name])} rows, but {rows} backed up"
+                )
     with writing(engine) as conn:
         _refuse_unless_empty(conn)
-        for spec in SPECS:
-            if portfolio.get(spec.name):
-                conn.execute(insert(spec.table), portfolio[spec.name])
-        for table in OWN_TABLES:
-            if own[table.name]:
-                conn.execute(insert(table), own[table.name])
+        for table in _all_tables():  # parents before children
+            if records.get(table.name):
+                conn.execute(insert(table), records[table.name])
         if engine.dialect.name == "postgresql":
             _reset_sequences(conn)
         tables = _row_counts(conn)
         expected = manifest.get("tables", {})
-        short = [n for n, count in tables if n in expected and expected[n] != count]
+        short = [n for n, count in tables if _listed_rows(expected.get(n), count) != count]
         if short:
             raise UsageError(f"{path}: restored row counts differ from the manifest for {short}")
-        _audit_restore(conn, path, digest, user, tables)
-    return BackupReport(str(path), engine.dialect.name, tables)
+        _audit_restore(conn, path, digest, user, tables, verified)
+    notices = () if verified else (UNVERIFIED.format(path=path),)
+    return BackupReport(str(path), engine.dialect.name, tables, notices)
+
+
+def _listed_rows(entry: Any, otherwise: int) -> int:
+    """The manifest's count for a table (version 2: a dict; version 1: a number)."""
+    if isinstance(entry, dict):
+        return int(entry["rows"])
+    return entry if isinstance(entry, int) else otherwise
 
 
 def _reset_sequences(conn: Connection) -> None:

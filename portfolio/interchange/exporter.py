@@ -3,14 +3,13 @@
 Required tables always, every other table that has rows; columns in the
 format's order (then any attribute columns, by name); rows sorted by key (flows
 by all their columns); money with two decimals; LF line endings; UTF-8 without
-a BOM. The same portfolio gives the same bytes from SQLite and PostgreSQL.
+a BOM; a value holding a comma, a quote, CR or LF quoted, so any text reads back.
+The same portfolio gives the same bytes from SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -56,12 +55,26 @@ def table_rows(spec: TableSpec, frame: pd.DataFrame) -> tuple[list[str], list[li
     return header, rows
 
 
+# csv.writer quotes a field holding the delimiter, the quote or a character of its
+# line terminator ("\n") but not a bare "\r", which every CSV reader takes as a line
+# break: a name imported as "Care leavers\rpartnership" would come back as two rows.
+_QUOTE_WHEN = frozenset(',"\r\n')
+
+
+def csv_field(value: str) -> str:
+    """One cell as the export writes it: as it is, or quoted when it holds , " CR or LF."""
+    if _QUOTE_WHEN.isdisjoint(value):
+        return value
+    return '"' + value.replace('"', '""') + '"'
+
+
 def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    """CSV with LF endings, quoting only what must be (csv.writer's minimal quoting, plus CR)."""
+    lines = []
+    for row in [header, *rows]:
+        # a row of one empty cell is written as "" so that it is not read as a blank line
+        lines.append('""' if row == [""] else ",".join(csv_field(v) for v in row))
+    return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
 def export_portfolio(engine: Engine, path: Path) -> ExportReport:

@@ -1,210 +1,56 @@
-"""Check every cell of a raw table against its spec and give it canonical text.
+"""Cell checks for ``passu import``: valuation's (``valuation/cells.py``), as portfolio errors.
 
-Canonical text is the export's form of a value (money with two decimals, ISO
-dates, normalised decimals, ``true``/``false``), so an import, the database and
-an export can be compared cell by cell, and an export re-imported is unchanged.
-The checks are vectorised over whole columns: a ledger has millions of rows.
+The rules and messages live in ``valuation/cells.py`` so that ``Ledger.from_csv``
+refuses a bad cell exactly as ``passu import`` does; this module only hands their
+problems on as portfolio's ``Problem`` and ``InputError``, which the CLI prints.
 """
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from passu.portfolio.errors import Problem, show
-from passu.portfolio.interchange.reader import RawTable
-from passu.portfolio.interchange.tables import Col, TableSpec
+from passu.portfolio.errors import InputError, Problem
+from passu.valuation import cells
+from passu.valuation import problems as valuation_problems
+from passu.valuation.cells import MAX_PROBLEMS_PER_COLUMN, ROW, canonical_column
+from passu.valuation.raw_tables import RawTable
+from passu.valuation.schema import ATTRIBUTES, TableSchema
 
-MAX_PROBLEMS_PER_COLUMN = 5
-ROW = "__row__"  # 1-based data row number, kept for messages
-ATTRIBUTES = "attributes"
+__all__ = [
+    "ATTRIBUTES",
+    "MAX_PROBLEMS_PER_COLUMN",
+    "ROW",
+    "canonical_column",
+    "canonical_frame",
+    "input_error",
+    "parse_tables",
+    "portfolio_problems",
+]
 
-# At most twelve digits of pounds (under £1 trillion a cell): sums of a ledger's
-# pence then stay far inside int64 however many rows they add up.
-_MONEY = r"(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?"
-_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_DECIMAL = r"-?[0-9]{1,18}(\.[0-9]{1,12})?"
-_COUNT = r"[0-9]{1,9}"
-MIN_DATE, MAX_DATE = "1900-01-01", "2199-12-31"
+
+def portfolio_problems(found: Iterable[valuation_problems.Problem]) -> list[Problem]:
+    """valuation's problems as portfolio's (the same fields, the same one-line text)."""
+    return [Problem(p.file, p.row, p.column, p.expected, p.found) for p in found]
 
 
-def canonical_frame(raw: RawTable, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
+def input_error(error: valuation_problems.LedgerInputError) -> InputError:
+    """A refusal from ``valuation/`` as the ``InputError`` the CLI prints (exit 2)."""
+    return InputError(portfolio_problems(error.problems))
+
+
+def canonical_frame(raw: RawTable, spec: TableSchema) -> tuple[pd.DataFrame, list[Problem]]:
     """The table as canonical text (``""`` for empty), plus every problem found."""
-    problems = _header_problems(raw, spec)
-    if problems:
-        return pd.DataFrame(), problems
-    frame = pd.DataFrame(raw.rows, columns=list(raw.header), dtype=object)
-    out = pd.DataFrame(index=frame.index)
-    for col in spec.columns:
-        cells = frame[col.name] if col.name in frame.columns else pd.Series("", index=frame.index)
-        text, col_problems = canonical_column(cells.astype(str), col, raw.file)
-        out[col.name] = text
-        problems.extend(col_problems)
-    if spec.attributes:
-        extra = [h for h in raw.header if h not in spec.column_names]
-        out[ATTRIBUTES] = _attributes(frame, extra)
-    out[ROW] = range(1, len(out) + 1)
-    return out, problems
+    frame, found = cells.canonical_frame(raw, spec)
+    return frame, portfolio_problems(found)
 
 
-def _header_problems(raw: RawTable, spec: TableSpec) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    for name in raw.header:
-        if name in seen:
-            problems.append(Problem(raw.file, 0, name, "each column once", "it twice"))
-        seen.add(name)
-        if not name:
-            problems.append(Problem(raw.file, 0, None, "a name for every column", "an empty one"))
-        elif name not in spec.column_names and not spec.attributes:
-            problems.append(
-                Problem(
-                    raw.file,
-                    0,
-                    name,
-                    f"only the columns {', '.join(spec.column_names)}",
-                    f"unknown column {name!r}",
-                )
-            )
-    for col in spec.columns:
-        optional = col.name in spec.optional_columns or col.default is not None
-        if col.name not in seen and not optional:
-            problems.append(Problem(raw.file, 0, col.name, "this column in the header", "none"))
-    return problems
-
-
-def _attributes(frame: pd.DataFrame, extra: list[str]) -> pd.Series:
-    if not extra:
-        return pd.Series("", index=frame.index, dtype=object)
-    values = frame[sorted(extra)].astype(str)
-    return pd.Series(
-        [json.dumps(dict(zip(values.columns, r, strict=True))) for r in values.itertuples(False)],
-        index=frame.index,
-        dtype=object,
-    )
-
-
-def canonical_column(cells: pd.Series, col: Col, file: str) -> tuple[pd.Series, list[Problem]]:
-    """Validate one column; returns canonical text and the problems (capped per column)."""
-    raw = cells.astype(str)
-    stripped = raw.str.strip()
-    empty = stripped.eq("")
-    problems: list[Problem] = []
-
-    def fail(mask: pd.Series, expected: str, found: pd.Series | None = None) -> None:
-        bad = mask.to_numpy().nonzero()[0]
-        shown = raw if found is None else found
-        for i in bad[:MAX_PROBLEMS_PER_COLUMN]:
-            problems.append(Problem(file, int(i) + 1, col.name, expected, show(shown.iloc[i])))
-        if len(bad) > MAX_PROBLEMS_PER_COLUMN:
-            more = len(bad) - MAX_PROBLEMS_PER_COLUMN
-            problems.append(
-                Problem(file, None, col.name, f"{expected} (and {more} more rows like these)")
-            )
-
-    if col.required:
-        fail(empty, f"a value ({_describe(col)})")
-    elif col.default is not None:
-        stripped = stripped.mask(empty, col.default)
-        empty = pd.Series(False, index=raw.index)
-    present = ~empty
-    text = stripped.where(present, "")
-
-    if col.kind == "id":
-        fail(present & (raw.ne(stripped) | stripped.str.len().gt(64)), _describe(col))
-        text = raw.where(present, "")
-    elif col.kind == "text":
-        text = raw.where(present, "")
-    elif col.kind == "choice":
-        fail(present & ~stripped.isin(col.choices), _describe(col))
-    elif col.kind == "bool":
-        lowered = stripped.str.lower()
-        fail(present & ~lowered.isin(("true", "false")), "true or false")
-        text = lowered.where(present, "")
-    elif col.kind == "year":
-        ok = stripped.str.fullmatch(r"(19|20|21)[0-9]{2}")
-        fail(present & ~ok, "a four-digit year such as 2015")
-    elif col.kind == "count":
-        ok = stripped.str.fullmatch(_COUNT)
-        fail(present & ~ok, "a whole number, 0 or more")
-        text = text.where(~(present & ok), stripped.str.lstrip("0").replace("", "0"))
-    elif col.kind == "date":
-        ok = stripped.str.fullmatch(_DATE)
-        parsed = pd.to_datetime(stripped.where(present & ok), format="%Y-%m-%d", errors="coerce")
-        fail(present & ~ok, "a date as YYYY-MM-DD")
-        fail(present & ok & parsed.isna(), "a real calendar date as YYYY-MM-DD")
-        in_range = stripped.between(MIN_DATE, MAX_DATE)
-        fail(present & ok & parsed.notna() & ~in_range, f"a date from {MIN_DATE} to {MAX_DATE}")
-    elif col.kind == "money":
-        text = _money(stripped, present, col, fail)
-    elif col.kind in ("fraction", "decimal"):
-        text = _decimal(stripped, present, col, fail)
-    return text.astype(object), problems
-
-
-def _money(stripped: pd.Series, present: pd.Series, col: Col, fail: object) -> pd.Series:
-    ok = stripped.str.fullmatch(_MONEY)
-    negative = stripped.str.fullmatch(r"-.*")
-    too_precise = stripped.str.fullmatch(r"-?[0-9]+\.[0-9]{3,}")
-    assert callable(fail)
-    fail(present & negative, "a positive amount in pounds (the kind column gives the direction)")
-    fail(present & too_precise & ~negative, "money with at most two decimals")
-    fail(
-        present & ~ok & ~negative & ~too_precise,
-        "an amount in pounds such as 1250000.50 (no £ or commas, under £1 trillion)",
-    )
-    if col.positive:
-        zero = ok & stripped.str.fullmatch(r"0+(\.0*)?")
-        fail(present & zero.fillna(False), "an amount above zero (a zero flow is refused)")
-    whole = stripped.str.extract(r"^([0-9]+)")[0]
-    frac = stripped.str.extract(r"\.([0-9]{1,2})$")[0].fillna("").str.ljust(2, "0")
-    canonical = whole.str.lstrip("0").replace("", "0") + "." + frac
-    return canonical.where(present & ok, "").fillna("")
-
-
-def _decimal(stripped: pd.Series, present: pd.Series, col: Col, fail: object) -> pd.Series:
-    assert callable(fail)
-    ok = stripped.str.fullmatch(_DECIMAL)
-    fail(present & ~ok, "a decimal number such as 0.25")
-    out = pd.Series("", index=stripped.index, dtype=object)
-    usable = present & ok
-    values = stripped[usable].map(_normalise)
-    out[usable] = values
-    if col.kind == "fraction":
-        outside = usable & ~stripped.where(usable, "0").map(_in_unit_interval)
-        fail(outside, "a fraction from 0 to 1, such as 0.25")
-    return out
-
-
-def _normalise(text: str) -> str:
+def parse_tables(
+    tables: Mapping[str, RawTable], *, append: bool = False
+) -> dict[str, pd.DataFrame]:
+    """Every table checked cell by cell (``valuation.cells.parse_tables``); raises InputError."""
     try:
-        value = Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the regex admits only decimals
-        return text
-    normalised = format(value.normalize(), "f")
-    return "0" if normalised in ("-0", "") else normalised
-
-
-def _in_unit_interval(text: str) -> bool:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return False
-    return Decimal(0) <= value <= Decimal(1)
-
-
-def _describe(col: Col) -> str:
-    return {
-        "id": "an id (no spaces at either end, at most 64 characters)",
-        "text": "text",
-        "date": "a date as YYYY-MM-DD",
-        "money": "an amount in pounds such as 1250000.50",
-        "fraction": "a fraction such as 0.25",
-        "decimal": "a decimal number",
-        "count": "a whole number",
-        "year": "a four-digit year",
-        "bool": "true or false",
-        "choice": "one of " + ", ".join(col.choices),
-    }[col.kind]
+        return cells.parse_tables(tables, append=append)
+    except valuation_problems.LedgerInputError as error:
+        raise input_error(error) from None

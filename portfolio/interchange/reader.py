@@ -2,12 +2,12 @@
 
 Nothing is interpreted here beyond text: every cell becomes a string exactly as
 a user would see it, so that parsing (``parse.py``) can name the row and column
-of anything wrong.
+of anything wrong. CSV is read by ``valuation/raw_tables.py`` (``Ledger.from_csv``
+reads a folder the same way); the workbook, which needs openpyxl, is read here.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -15,15 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from passu.portfolio.errors import InputError, Problem, UsageError, show
-from passu.portfolio.interchange.tables import BY_NAME
+from passu.portfolio.interchange.parse import input_error
+from passu.valuation import raw_tables
+from passu.valuation.problems import LedgerInputError
+from passu.valuation.raw_tables import RawTable, known
+from passu.valuation.schema import BY_NAME
 
-
-@dataclass(frozen=True)
-class RawTable:
-    name: str
-    file: str  # how errors name it: "projects.csv" or "book.xlsx[projects]"
-    header: tuple[str, ...]
-    rows: list[tuple[str, ...]]
+__all__ = ["RawPortfolio", "RawTable", "parse_csv_bytes", "read_portfolio"]
 
 
 @dataclass(frozen=True)
@@ -47,62 +45,19 @@ def read_portfolio(path: Path) -> RawPortfolio:
 
 
 def _read_folder(folder: Path) -> RawPortfolio:
-    problems: list[Problem] = []
-    tables: dict[str, RawTable] = {}
-    digest = hashlib.sha256()
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() != ".csv" or not path.is_file():
-            continue  # a README or notes beside the tables
-        data = path.read_bytes()
-        digest.update(path.name.encode() + b"\0" + data)
-        name = path.stem
-        if name not in BY_NAME:
-            problems.append(
-                Problem(path.name, None, None, f"a table of the format ({_known()})", show(name))
-            )
-            continue
-        try:
-            tables[name] = parse_csv_bytes(name, path.name, data)
-        except InputError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise InputError(problems)
-    return RawPortfolio(folder, tables, digest.hexdigest())
+    try:
+        read = raw_tables.read_csv_folder(folder)
+    except LedgerInputError as error:
+        raise input_error(error) from None
+    return RawPortfolio(folder, read.tables, read.sha256)
 
 
 def parse_csv_bytes(name: str, file: str, data: bytes) -> RawTable:
-    if not data:
-        raise InputError(Problem(file, None, None, "a header row", "an empty (0-byte) file"))
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]  # Excel writes a BOM; the content is still UTF-8
+    """One CSV file's bytes as a raw table; raises ``InputError`` naming the line."""
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n")
-        bad = data[error.start : error.start + 1].hex()
-        raise InputError(
-            Problem(file, line, None, "UTF-8 text", f"byte 0x{bad} (another encoding?)")
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        records = list(reader)
-    except csv.Error as error:
-        raise InputError(
-            Problem(file, max(reader.line_num - 1, 0), None, "well-formed CSV", str(error))
-        ) from None
-    while records and not any(cell.strip() for cell in records[-1]):
-        records.pop()  # trailing blank lines
-    if not records:
-        raise InputError(Problem(file, None, None, "a header row", "no rows"))
-    header = tuple(h.strip() for h in records[0])
-    width = len(header)
-    rows = [tuple(r) for r in records[1:]]
-    for number, row in enumerate(rows, start=1):
-        if len(row) != width:
-            raise InputError(
-                Problem(file, number, None, f"{width} cells as in the header", f"{len(row)}")
-            )
-    return RawTable(name, file, header, rows)
+        return raw_tables.parse_csv_bytes(name, file, data)
+    except LedgerInputError as error:
+        raise input_error(error) from None
 
 
 # --- workbook -------------------------------------------------------------------
@@ -123,7 +78,7 @@ def _read_workbook(path: Path) -> RawPortfolio:
         file = f"{path.name}[{name}]"
         if name not in BY_NAME:
             problems.append(
-                Problem(file, None, None, f"a sheet named for a table ({_known()})", show(name))
+                Problem(file, None, None, f"a sheet named for a table ({known()})", show(name))
             )
             continue
         rows: list[tuple[str, ...]] = []
@@ -180,7 +135,3 @@ def _cell_text(cell: object, file: str, row: int) -> tuple[str, Problem | None]:
         # repr is the shortest text that reads back as the same float: 1250000.5, 0.25
         return (str(int(value)) if value.is_integer() else repr(value)), None
     return str(value), None
-
-
-def _known() -> str:
-    return ", ".join(sorted(BY_NAME))

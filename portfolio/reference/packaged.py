@@ -35,7 +35,6 @@ WELLBEING_VALUES = "green_book/wellbeing_and_health_values.csv"
 GDP_DEFLATOR = "green_book/hmt_gdp_deflator_calendar_year_2024eq100_dec2025.csv"
 ANNUAL_BENCHMARKS = "benchmarks/hmt_cost_of_finance_benchmarks_annual_2010_2025.csv"
 UNIT_COSTS = "unit_costs/gmca_unit_cost_database_v1_4.csv"
-UNIT_COST_DEFLATOR = "unit_costs/gmca_ucd_v1_4_gdp_deflator_index.csv"
 
 ATTRIBUTION_BOE_HMT = "Contains Bank of England and HM Treasury data, Open Government Licence v3.0"
 ATTRIBUTION_GMCA = (
@@ -46,7 +45,7 @@ ATTRIBUTION_GMCA = (
 class ReferenceDataError(ValueError):
     """A reference file that cannot be read; ``str()`` is one line naming file, row and column.
 
-    ``row`` counts data rows from 1 (the header is row ``None``), as FORMAT.md does.
+    ``row`` counts data rows from 1 (the header is row ``None``), as docs/format.md does.
     """
 
     def __init__(self, file: str, row: int | None, column: str, expected: str, found: str):
@@ -239,12 +238,6 @@ def gdp_deflator() -> dict[int, Decimal]:
     return {int(r["year"]): Decimal(r["value"]) for r in raw.to_dict("records")}
 
 
-def unit_cost_deflator() -> dict[str, Decimal]:
-    """The GMCA workbook's own deflator, financial year ("2015/16") → index, 1989/90 = 100."""
-    raw = _read_shipped(UNIT_COST_DEFLATOR)
-    return {r["financial_year"]: Decimal(r["index_1989_90_eq_100"]) for r in raw.to_dict("records")}
-
-
 @dataclass(frozen=True)
 class WellbyValue:
     """HM Treasury's value of one WELLBY (a one-point change in life satisfaction, 0–10,
@@ -361,7 +354,7 @@ _SEARCH_COLUMNS = ["code", "description", "theme", "outcome_category", "outcome_
 def unit_cost_library() -> pd.DataFrame:
     """The GMCA / New Economy Unit Cost Database v1.4 (684 entries) as ``unit_values`` rows.
 
-    Columns as FORMAT.md's unit_values (``code`` .. ``duration_years``), plus ``unit``,
+    Columns as docs/format.md's unit_values (``code`` .. ``duration_years``), plus ``unit``,
     ``theme``, ``outcome_category``, ``outcome_detail`` and ``agency`` for search. Values are
     the workbook's 2015/16-price columns (``price_year`` 2015), Decimal pounds rounded half-up
     to the penny, None where the entry has no value of that kind. Deadweight, attribution and

@@ -1,7 +1,8 @@
 """Load stored tables as the frames ``valuation/`` takes: one query per table.
 
 Money arrives as int64 pence (columns ``<name>_pence``), dates as
-``datetime64[ns]``, exact fractions as ``Decimal``. The conversions are done by
+``datetime64[ns]``, exact fractions as ``Decimal``: each column's dtype is the
+schema's (``valuation/schema.py: stored_frame``). The conversions are done by
 the database or by whole-column pandas operations, never per row in Python,
 because a fund administrator's ledger has millions of flows.
 """
@@ -23,6 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from passu.portfolio.interchange.tables import BY_NAME, TableSpec
 from passu.portfolio.store.models import GiltYield
 from passu.valuation.ledger import Ledger
+from passu.valuation.schema import ATTRIBUTES, stored_frame
 
 
 def _money(column: Any, dialect: str) -> ColumnElement[Any]:
@@ -33,12 +35,6 @@ def _money(column: Any, dialect: str) -> ColumnElement[Any]:
 
 def _date(column: Any, dialect: str) -> ColumnElement[Any]:
     return type_coerce(column, String) if dialect == "sqlite" else column
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None:
-        return None
-    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def fetch_columns(conn: Connection, query: Any, width: int) -> list[tuple[Any, ...]]:
@@ -75,41 +71,19 @@ def load_table(conn: Connection, spec: TableSpec, as_of: dt.date | None = None) 
         column = table.c[col.name]
         if col.kind == "money":
             selected.append(_money(column, dialect))
-            names.append(f"{col.name}_pence")
         elif col.kind == "date":
             selected.append(_date(column, dialect))
-            names.append(col.name)
         else:
             selected.append(column)
-            names.append(col.name)
+        names.append(col.frame_name)
     if spec.attributes:
         selected.append(table.c["attributes"])  # extra columns a user kept, as JSON text
-        names.append("attributes")
+        names.append(ATTRIBUTES)
     query = select(*selected)
     if as_of is not None and spec.dated_by is not None:
         query = query.where(table.c[spec.dated_by] <= as_of)
     columns = fetch_columns(conn, query, len(names))
-    frame = pd.DataFrame(dict(zip(names, columns, strict=True)))
-    for col in spec.columns:
-        if col.kind == "money":
-            name = f"{col.name}_pence"
-            frame[name] = (
-                frame[name].astype("Int64") if not col.required else frame[name].astype("int64")
-            )
-        elif col.kind == "date":
-            frame[col.name] = pd.to_datetime(frame[col.name], format="ISO8601").astype(
-                "datetime64[ns]"
-            )
-        elif col.kind in ("count", "year"):
-            frame[col.name] = frame[col.name].astype("Int64" if not col.required else "int64")
-        elif col.kind in ("fraction", "decimal"):
-            # SQLite keeps exact decimals as text; PostgreSQL's NUMERIC arrives as Decimal.
-            frame[col.name] = frame[col.name].map(_decimal).astype(object)
-        elif col.kind == "bool":
-            frame[col.name] = frame[col.name].astype(bool)
-        else:
-            frame[col.name] = frame[col.name].astype(object)
-    return frame
+    return stored_frame(spec, dict(zip(names, columns, strict=True)))
 
 
 # Ledgers with millions of rows, read from SQLite one row per key (see _load_grouped).
@@ -167,9 +141,9 @@ def _load_grouped(conn: Connection, spec: TableSpec, as_of: dt.date | None) -> p
         parsed = _parse(col.kind, col.choices, texts, total)
         if parsed is None:
             return None
-        values[f"{col.name}_pence" if col.kind == "money" else col.name] = parsed
+        values[col.frame_name] = parsed
     order = np.argsort(ids, kind="stable")
-    names = [f"{c.name}_pence" if c.kind == "money" else c.name for c in spec.columns]
+    names = [c.frame_name for c in spec.columns]
     # Text stays object dtype (as load_table leaves it), not pandas' inferred str.
     return pd.DataFrame(
         {name: pd.Series(values[name][order], dtype=values[name].dtype) for name in names}

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Protocol
 
 import pandas as pd
 from sqlalchemy import Connection, func, select
@@ -19,6 +20,9 @@ CLAIM_LIFECYCLE = ("verified_on", "verified_count", "verified_amount", "rejected
 
 
 class PlanLike(Protocol):
+    """What the lock check reads of an import's plan for one table (the importer's ``_Plan``;
+    a protocol, as the importer imports this module)."""
+
     spec: TableSpec
     added: pd.DataFrame
     changed: pd.DataFrame
@@ -33,7 +37,7 @@ def locked_through(conn: Connection) -> dt.date | None:
     ).scalar()
 
 
-def refuse_locked_changes(conn: Connection, plans: list[Any]) -> None:
+def refuse_locked_changes(conn: Connection, plans: Sequence[PlanLike]) -> None:
     through = locked_through(conn)
     if through is None:
         return
@@ -62,7 +66,7 @@ def refuse_locked_changes(conn: Connection, plans: list[Any]) -> None:
         )
 
 
-def _changed(plan: Any, column: str, limit: str) -> list[str]:
+def _changed(plan: PlanLike, column: str, limit: str) -> list[str]:
     new, old = plan.changed, plan.changed_before
     if new.empty:
         return []

@@ -56,3 +56,32 @@ def test_the_table_reads_like_the_published_stack(sample_db: str) -> None:
         "£16,097.56",
     ):
         assert line in table
+
+
+def test_the_run_stores_the_stack_the_command_prints(sample_db: str) -> None:
+    """The committee pack's FT-LONDON page reads the run; the run holds the same stack."""
+    import datetime as dt
+
+    from passu.portfolio.store.database import make_engine
+    from passu.portfolio.value import value_run
+
+    as_of = dt.date(2026, 10, 31)
+    engine = make_engine(sample_db)
+    details = value_run(engine, as_of, "SOF2", report_sections=True).sections["project_details"]
+    engine.dispose()
+    stored = next(d for d in details if d["project_id"] == "FT-LONDON")
+    printed = json.loads(economics(sample_db))
+    keys = (
+        "delivery_cost",
+        "innovation_cost",
+        "project_expenditure",
+        "cost_of_financing",
+        "cost_to_government",
+        "unexplained",
+        "beneficiaries",
+        "cost_per_beneficiary",
+    )
+    assert {k: stored["economics"][k] for k in keys} == {k: printed[k] for k in keys}
+    assert len(stored["innovations"]) == 13
+    # the what-if credits the innovations with the published programme's 80% gain
+    assert stored["what_if"]["productivity_gain"] == 0.8

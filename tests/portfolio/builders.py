@@ -6,7 +6,7 @@ import csv
 import random
 from pathlib import Path
 
-from passu.portfolio.interchange.tables import BY_NAME
+from passu.valuation.schema import BY_NAME
 
 Table = list[dict[str, str]]
 

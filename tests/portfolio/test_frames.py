@@ -16,11 +16,12 @@ import pytest
 from sqlalchemy import Engine
 
 from passu.portfolio.interchange.importer import import_portfolio
-from passu.portfolio.interchange.tables import BY_NAME
+from passu.portfolio.interchange.tables import BY_NAME, SPECS
 from passu.portfolio.reference.packaged import unit_cost_codes
 from passu.portfolio.store import frames as frames_module
-from passu.portfolio.store.fingerprint import _row_hashes
 from passu.portfolio.store.frames import load_table
+from passu.valuation.fingerprint import _row_hashes
+from passu.valuation.schema import SCHEMAS
 
 from .builders import a_generated_portfolio, write_csvs
 
@@ -84,3 +85,13 @@ def test_row_hashes_are_pandas_hashes_of_the_text() -> None:
     )
     expected = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()
     np.testing.assert_array_equal(_row_hashes(frame), expected)
+
+
+def test_every_column_of_the_schema_is_stored() -> None:
+    # The format's columns are written once (valuation/schema.py); each must be a
+    # column of the table that stores it, with a place for attributes where kept.
+    assert [s.name for s in SPECS] == [s.name for s in SCHEMAS]
+    for spec in SPECS:
+        stored = set(spec.table.c.keys())
+        assert set(spec.column_names) <= stored, spec.name
+        assert ("attributes" in stored) == spec.attributes, spec.name

@@ -7,15 +7,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from passu.portfolio.reporting import committee_bundle
 from passu.reports.committee import CommitteePack, build_committee_pack, render_committee_pack
 
-from .builders import AS_OF, flat_history, sample_portfolio
+from .builders import AS_OF
+from .runs import reportable_portfolio
 
 
 @pytest.fixture(scope="session")
 def sample_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     """The shipped sample with runs saved at AS_OF for ALL and for SOF1. Do not write to it."""
-    return sample_portfolio(tmp_path_factory.mktemp("sample"), scopes=(None, "SOF1"))
+    return reportable_portfolio(tmp_path_factory.mktemp("sample"), scopes=(None, "SOF1"))
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +31,7 @@ def artefacts() -> Path:
 @pytest.fixture(scope="session")
 def all_pack(sample_engine: Engine, artefacts: Path) -> tuple[CommitteePack, Path]:
     """The sample's pack for all funds, rendered once per session (test-artefacts/)."""
-    pack = build_committee_pack(sample_engine, AS_OF, value_at=flat_history(sample_engine))
+    pack = build_committee_pack(committee_bundle(sample_engine, AS_OF, None))
     path = artefacts / "committee-ALL.pdf"
     render_committee_pack(pack, path)
     return pack, path

@@ -8,17 +8,14 @@ import shutil
 from click.testing import CliRunner
 
 from passu.cli.main import cli
+from passu.portfolio.reporting import committee_bundle
 from passu.portfolio.store.runs import get_run
 from passu.portfolio.value import value_document
 from passu.reports import committee
-from passu.reports.committee import (
-    build_committee_pack,
-    render_committee_pack,
-    year_end_valuer,
-)
-from passu.reports.formatting import basis_points, money_short, multiple, per_pound, percent
+from passu.reports.committee import build_committee_pack, render_committee_pack
+from passu.valuation.report_sections import HISTORY_KEYS
 
-from .builders import AS_OF, flat_history
+from .builders import AS_OF
 from .pdf import page_count, pages_as_png, pdf_text, squashed
 
 
@@ -26,33 +23,30 @@ def test_key_figures_in_the_pdf_are_the_stored_runs(sample_engine, all_pack):
     _pack, path = all_pack
     stored = get_run(sample_engine, AS_OF, "ALL")
     document = stored.document
-    fund, outcomes, value = document["fund"], document["outcomes"], document["social_value"]
     text = pdf_text(path)
+    # the sample's figures (README, "What the sample shows"), as the pack rounds them:
     expected = [
-        money_short(fund["committed"]),
-        money_short(fund["paid_in"]),
-        money_short(fund["distributed"]),
-        money_short(fund["nav"]),
-        percent(fund["net_irr"]),
-        percent(fund["gross_irr"]),
-        multiple(fund["tvpi"]),
-        multiple(fund["dpi"]),
-        multiple(fund["rvpi"]),
-        percent(fund["cost_of_capital"]),
-        percent(fund["hmt_benchmark"], 2),
-        basis_points(fund["spread_bps"]),
-        money_short(outcomes["payments"]),
-        money_short(value["fiscal"]),
-        money_short(value["economic"]),
-        money_short(value["social"]),
-        money_short(value["total"]),
-        per_pound(value["per_pound_paid"]["total"]),
+        "£25.0m",  # committed £25,000,000.00
+        "£19.9m",  # paid-in £19,900,000.00
+        "£19.4m",  # distributed £19,449,481.43
+        "£1.1m",  # NAV £1,130,724.91
+        "0.9%",  # net IRR 0.91%
+        "2.1%",  # gross IRR 2.12%
+        "1.03x",  # TVPI (19,449,481.43 + 1,130,724.91) ÷ 19,900,000 = 1.034
+        "0.98x",  # DPI 19,449,481.43 ÷ 19,900,000 = 0.977
+        "0.06x",  # RVPI 1,130,724.91 ÷ 19,900,000 = 0.057
+        "2.2%",  # cost of capital 2.16%
+        "0.93%",  # HM Treasury benchmark, to two places
+        "+123 bp",  # spread 2.16% − 0.93%
+        "£72.2m",  # outcome payments £72,200,000.00
+        "£164.0m",  # fiscal value
+        "£444.0m",  # economic value
+        "£224.0m",  # social value
+        "£832.0m",  # total 164 + 444 + 224
+        "£11.52",  # value per £1 of outcome payments: 832.0 ÷ 72.2 = 11.52
     ]
     missing = [figure for figure in expected if figure not in text]
     assert missing == []
-    # the published programme's totals, as the seed figures print them
-    for published in ("£72.2m", "£164.0m", "£224.0m", "£444.0m", "£832.0m"):
-        assert published in text
     # the cover names the run and its data fingerprint, and says what the data are
     assert document["fingerprint"] in squashed(text)
     assert f"run {stored.info.run_id}" in text
@@ -64,9 +58,7 @@ def test_key_figures_in_the_pdf_are_the_stored_runs(sample_engine, all_pack):
 
 def test_every_project_has_a_page_so_the_pack_grows_with_them(sample_engine, all_pack, artefacts):
     pack, path = all_pack
-    one_fund = build_committee_pack(
-        sample_engine, AS_OF, "SOF1", value_at=flat_history(sample_engine, "SOF1")
-    )
+    one_fund = build_committee_pack(committee_bundle(sample_engine, AS_OF, "SOF1"))
     small = artefacts / "committee-SOF1.pdf"
     render_committee_pack(one_fund, small)
     fewer = len(pack.projects) - len(one_fund.projects)
@@ -83,10 +75,14 @@ def test_tables_repeat_their_header_on_every_page(all_pack):
     assert all(p.index("Shareoftranche") < p.index("Loan") for p in holders)
 
 
-def test_the_history_reads_once_and_equals_value_document(sample_engine):
-    year_end = dt.date(2018, 12, 31)
-    recomputed = year_end_valuer(sample_engine, AS_OF, None)(year_end)
-    assert recomputed["fund"] == value_document(sample_engine, year_end)["fund"]
+def test_the_stored_history_equals_value_document_at_each_year_end(sample_engine):
+    history = get_run(sample_engine, AS_OF, "ALL").document["history"]
+    days = [p["as_of"] for p in history["year_ends"]]
+    # the sample's first call is in 2013: every 31 December from 2013 to 2025
+    assert days == [f"{year}-12-31" for year in range(2013, 2026)]
+    point = history["year_ends"][5]
+    fund = value_document(sample_engine, dt.date(2018, 12, 31))["fund"]
+    assert {k: point[k] for k in HISTORY_KEYS} == {k: fund[k] for k in HISTORY_KEYS}
 
 
 def test_no_saved_run_is_a_usage_error_naming_the_command(sample_engine, tmp_path):

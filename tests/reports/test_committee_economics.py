@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from passu.portfolio.reporting import committee_bundle
 from passu.portfolio.store.runs import get_run
 from passu.reports.committee import CommitteePack, build_committee_pack, render_committee_pack
 from passu.reports.formatting import count, days, money_short, percent
 
-from .builders import AS_OF, edit_csv, flat_history, sample_portfolio
+from .builders import AS_OF, edit_csv
 from .pdf import pdf_text, squashed
+from .runs import reportable_portfolio
 
 COSTLESS = "YH-WMID"  # a SOF1 project with no innovations: its cost rows are dropped
 HOSTILE_LINKS = ("file:///etc/passwd", "https://evaluations.example.invalid/report.pdf")
@@ -134,8 +136,8 @@ def costless_pack(tmp_path_factory, artefacts):
         edit_csv(folder, "project_costs", drop_costs)
         edit_csv(folder, "evaluations", add_evaluations)
 
-    engine = sample_portfolio(tmp_path_factory.mktemp("costless"), edit=edit, scopes=("SOF1",))
-    pack = build_committee_pack(engine, AS_OF, "SOF1", value_at=flat_history(engine, "SOF1"))
+    engine = reportable_portfolio(tmp_path_factory.mktemp("costless"), edit=edit, scopes=("SOF1",))
+    pack = build_committee_pack(committee_bundle(engine, AS_OF, "SOF1"))
     path = artefacts / "committee-SOF1-no-costs.pdf"
     fetcher = render_committee_pack(pack, path)
     return pack, path, fetcher

@@ -9,6 +9,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from passu.portfolio.reporting import committee_bundle
 from passu.reports import parts
 from passu.reports.assemble import page_numbers
 from passu.reports.committee import build_committee_pack, render_committee_pack
@@ -22,7 +23,7 @@ from passu.reports.parts import (
 )
 from passu.reports.render import RefusedURL
 
-from .builders import AS_OF, flat_history
+from .builders import AS_OF
 from .pdf import pdf_text, squashed
 
 
@@ -162,9 +163,7 @@ def test_the_landscape_portfolio_keeps_its_size_and_its_furniture(all_pack):
 
 
 def test_one_process_or_several_render_the_same_pages(sample_engine, artefacts):
-    pack = build_committee_pack(
-        sample_engine, AS_OF, "SOF1", value_at=flat_history(sample_engine, "SOF1")
-    )
+    pack = build_committee_pack(committee_bundle(sample_engine, AS_OF, "SOF1"))
     texts = {}
     for jobs in (1, 3):  # three workers cut the pack at other places than the default two
         path = artefacts / f"committee-SOF1-jobs{jobs}.pdf"
@@ -190,9 +189,7 @@ def _killed(_part: Part) -> RenderedPart:
 
 def test_a_lost_worker_is_one_line_and_no_pack(monkeypatch, sample_engine, tmp_path):
     monkeypatch.setattr(parts, "render_part", _killed)
-    pack = build_committee_pack(
-        sample_engine, AS_OF, "SOF1", value_at=flat_history(sample_engine, "SOF1")
-    )
+    pack = build_committee_pack(committee_bundle(sample_engine, AS_OF, "SOF1"))
     path = tmp_path / "pack.pdf"
     with pytest.raises(RenderProcessLost, match="nothing was written"):
         render_committee_pack(pack, path, jobs=2)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from passu.portfolio.reporting import committee_bundle, statement_bundle
 from passu.reports.committee import build_committee_pack, render_committee_pack
 from passu.reports.render import RefusedURL, SafeFetcher, base_url
 from passu.reports.statements import write_statement
 
-from .builders import AS_OF, edit_csv, flat_history, sample_portfolio
+from .builders import AS_OF, edit_csv
 from .pdf import pdf_text, squashed
+from .runs import reportable_portfolio
 
 IMG = '<img src="file:///etc/hostname">'
 LINK = '<link rel=stylesheet href="http://127.0.0.1:9/x.css">'
@@ -58,11 +60,11 @@ def _hostile(folder):
 
 @pytest.fixture(scope="module")
 def hostile_engine(tmp_path_factory):
-    return sample_portfolio(tmp_path_factory.mktemp("hostile"), edit=_hostile)
+    return reportable_portfolio(tmp_path_factory.mktemp("hostile"), edit=_hostile)
 
 
 def test_markup_and_template_syntax_in_data_print_as_text(hostile_engine, artefacts):
-    pack = build_committee_pack(hostile_engine, AS_OF, value_at=flat_history(hostile_engine))
+    pack = build_committee_pack(committee_bundle(hostile_engine, AS_OF, None))
     fetcher = SafeFetcher()
     path = artefacts / "committee-hostile.pdf"
     render_committee_pack(pack, path, fetcher=fetcher)
@@ -75,6 +77,8 @@ def test_markup_and_template_syntax_in_data_print_as_text(hostile_engine, artefa
 def test_statements_print_hostile_names_as_text_too(hostile_engine, artefacts):
     fetcher = SafeFetcher()
     path = artefacts / "capital-account-hostile.pdf"
-    write_statement(hostile_engine, "TIDE", AS_OF, path, "capital-account", fetcher=fetcher)
+    write_statement(
+        statement_bundle(hostile_engine, AS_OF), "TIDE", path, "capital-account", fetcher=fetcher
+    )
     assert squashed(LINK) in squashed(pdf_text(path))
     assert not any(bad in url for url in fetcher.requested for bad in FORBIDDEN)

@@ -10,12 +10,14 @@ from click.testing import CliRunner
 
 from passu.cli.main import cli
 from passu.portfolio.register import load_all
+from passu.portfolio.reporting import statement_bundle
 from passu.portfolio.store.runs import get_run
 from passu.reports.formatting import money_full
 from passu.reports.statements import write_statement
 
-from .builders import AS_OF, edit_csv, sample_portfolio
+from .builders import AS_OF, edit_csv
 from .pdf import pages_as_png, pdf_text
+from .runs import reportable_portfolio
 
 
 def _others(engine, investor_id):
@@ -31,7 +33,7 @@ def _named(text, investor_id, name):
 
 def test_shareholder_statement_holds_its_own_figures_and_no_one_elses(sample_engine, artefacts):
     path = artefacts / "shareholder-DCMS.pdf"
-    write_statement(sample_engine, "DCMS", AS_OF, path, "shareholder")
+    write_statement(statement_bundle(sample_engine, AS_OF), "DCMS", path, "shareholder")
     text = pdf_text(path)
     document = get_run(sample_engine, AS_OF).document
     own = [i for i in document["investors"] if i["investor_id"] == "DCMS"]
@@ -60,12 +62,12 @@ def _two_investor_class(folder):
 
 @pytest.fixture(scope="module")
 def small_class_engine(tmp_path_factory):
-    return sample_portfolio(tmp_path_factory.mktemp("small-class"), edit=_two_investor_class)
+    return reportable_portfolio(tmp_path_factory.mktemp("small-class"), edit=_two_investor_class)
 
 
 def test_a_class_of_two_shows_figures_per_pound_only(small_class_engine, artefacts):
     path = artefacts / "capital-account-MERF-small-class.pdf"
-    write_statement(small_class_engine, "MERF", AS_OF, path, "capital-account")
+    write_statement(statement_bundle(small_class_engine, AS_OF), "MERF", path, "capital-account")
     text = pdf_text(path)
     document = get_run(small_class_engine, AS_OF).document
     klass = next(

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import inspect
 from decimal import Decimal
 
 import pandas as pd
 
 from passu.valuation import checks, claim_checks
 from passu.valuation.checks import Finding
+from passu.valuation.ledger import Ledger
 
 AS_OF = dt.date(2024, 12, 31)
 
@@ -67,6 +70,12 @@ def claims(*rows: tuple[object, ...]) -> pd.DataFrame:
 FUNDS = frame("fund_id", ("F1",))
 
 
+def ledger(**tables: pd.DataFrame) -> Ledger:
+    """A ledger holding ``tables``; every other table empty, so a check reading one fails."""
+    empty = {f.name: pd.DataFrame() for f in dataclasses.fields(Ledger)}
+    return Ledger(**{**empty, **tables})
+
+
 # --- drawdowns beyond a holding's commitment ----------------------------------------
 
 
@@ -79,7 +88,7 @@ def test_drawdowns_over_commitment_names_the_holding_and_the_day_it_passed():
         ("P1", "F1", "A", "2021-03-10", "drawdown", 0.01),  # 100,000.01: one penny over
         ("P1", "CO1", "A", "2020-01-10", "drawdown", 50_000),  # exactly its commitment
     )
-    found = checks.drawdowns_over_commitment(h, f)
+    found = checks.drawdowns_over_commitment(ledger(holdings=h, project_flows=f), AS_OF)
     assert found == [
         Finding(
             "drawdowns_over_commitment",
@@ -97,7 +106,7 @@ def test_drawdowns_within_commitment_are_clean():
         ("P1", "F1", "A", "2021-01-10", "drawdown", 40_000),
         ("P1", "F1", "A", "2021-06-10", "interest", 90_000),
     )
-    assert checks.drawdowns_over_commitment(h, f) == []
+    assert checks.drawdowns_over_commitment(ledger(holdings=h, project_flows=f), AS_OF) == []
 
 
 # --- an investor's calls beyond its commitment --------------------------------------
@@ -117,7 +126,7 @@ def test_calls_over_commitment_adds_share_classes_and_flags_the_uncommitted():
         ("F1", "DEPT", "2020-04-01", "call", 20_000),  # 420,000: over
         ("F1", "BANK", "2020-04-01", "call", 1_000),  # no commitment at all
     )
-    found = checks.calls_over_commitment(c, flows)
+    found = checks.calls_over_commitment(ledger(commitments=c, investor_flows=flows), AS_OF)
     assert [f.message for f in found] == [
         "investor BANK in fund F1: calls £1,000.00 exceed its commitment £0.00 (from 2020-04-01)",
         "investor DEPT in fund F1: calls £420,000.00 exceed its commitment £400,000.00 "
@@ -132,7 +141,7 @@ def test_calls_over_commitment_adds_share_classes_and_flags_the_uncommitted():
 def test_calls_within_commitment_are_clean():
     c = frame("fund_id investor_id share_class amount_pence", ("F1", "DEPT", "A", 300_000))
     flows = investor_flows(("F1", "DEPT", "2020-01-01", "call", 300_000))
-    assert checks.calls_over_commitment(c, flows) == []
+    assert checks.calls_over_commitment(ledger(commitments=c, investor_flows=flows), AS_OF) == []
 
 
 # --- fund cash ----------------------------------------------------------------------
@@ -159,7 +168,9 @@ def test_negative_fund_cash_reports_each_spell_with_its_low_point():
     )
     # a fee of £10k on 1 Jul 2022 after the £30k distribution: 35 − 30 − 10 = −5,000
     fees = fund_expenses(("F1", "2022-07-01", "management_fee", 10_000))
-    found = checks.negative_fund_cash(FUNDS, calls, fees, flows)
+    found = checks.negative_fund_cash(
+        ledger(funds=FUNDS, investor_flows=calls, fund_expenses=fees, project_flows=flows), AS_OF
+    )
     assert [f.message for f in found] == [
         "fund F1: cash negative from 2020-03-01, lowest -£35,000.00 on 2020-06-01; "
         "back to zero or above on 2021-01-01",
@@ -180,7 +191,13 @@ def test_fund_cash_that_touches_zero_is_clean():
         [calls, investor_flows(("F1", "DEPT", "2020-03-01", "distribution", 1_000))],
         ignore_index=True,
     )
-    assert checks.negative_fund_cash(FUNDS, calls, fees, flows) == []
+    assert (
+        checks.negative_fund_cash(
+            ledger(funds=FUNDS, investor_flows=calls, fund_expenses=fees, project_flows=flows),
+            AS_OF,
+        )
+        == []
+    )
 
 
 # --- distributions before the first receipt ------------------------------------------
@@ -198,7 +215,9 @@ def test_distribution_before_first_receipt():
         ("F1", "DEPT", "2021-01-01", "distribution", 40),  # the same day: fine
         ("F2", "DEPT", "2021-06-30", "distribution", 5),  # F2 never received anything
     )
-    found = checks.distribution_before_receipt(dist, flows)
+    found = checks.distribution_before_receipt(
+        ledger(investor_flows=dist, project_flows=flows), AS_OF
+    )
     assert found == [
         Finding(
             "distribution_before_receipt",
@@ -223,7 +242,10 @@ def test_distributions_after_a_receipt_are_clean():
         ("F1", "DEPT", "2020-01-01", "distribution", 100),
         ("F1", "DEPT", "2019-01-01", "call", 100),  # calls before receipts are normal
     )
-    assert checks.distribution_before_receipt(dist, flows) == []
+    assert (
+        checks.distribution_before_receipt(ledger(investor_flows=dist, project_flows=flows), AS_OF)
+        == []
+    )
 
 
 # --- marks before drawdowns ----------------------------------------------------------
@@ -239,7 +261,7 @@ def test_mark_before_any_drawdown():
         ("P1", "F1", "A", "2020-03-31", 1_000),  # the same day: fine
         ("P1", "CO1", "A", "2020-03-31", 0),  # never drawn at all
     )
-    found = checks.mark_before_drawdown(m, flows)
+    found = checks.mark_before_drawdown(ledger(marks=m, project_flows=flows), AS_OF)
     assert [(f.message, f.rows) for f in found] == [
         (
             "holding P1/F1/A: marked £1,000.00 on 2019-12-31 but its first drawdown is on "
@@ -256,7 +278,7 @@ def test_mark_before_any_drawdown():
 def test_marks_after_drawdown_are_clean():
     flows = project_flows(("P1", "F1", "A", "2020-03-31", "drawdown", 1_000))
     m = marks(("P1", "F1", "A", "2020-06-30", 1_200))
-    assert checks.mark_before_drawdown(m, flows) == []
+    assert checks.mark_before_drawdown(ledger(marks=m, project_flows=flows), AS_OF) == []
 
 
 # --- payments beyond a contract's cap ------------------------------------------------
@@ -270,7 +292,7 @@ def test_payments_over_cap():
         ("C1", "Council", "2020-03-01", 500, None, None),  # 10,500: over
         ("C2", "Council", "2020-03-01", 5_000, None, None),
     )
-    found = checks.payments_over_cap(c, p)
+    found = checks.payments_over_cap(ledger(outcome_contracts=c, outcome_payments=p), AS_OF)
     assert found == [
         Finding(
             "payments_over_cap",
@@ -283,7 +305,7 @@ def test_payments_over_cap():
 def test_payments_up_to_the_cap_are_clean():
     c = contracts(("C1", "P1", 10_000))
     p = payments(("C1", "Council", "2020-01-01", 10_000, None, None))
-    assert checks.payments_over_cap(c, p) == []
+    assert checks.payments_over_cap(ledger(outcome_contracts=c, outcome_payments=p), AS_OF) == []
 
 
 # --- payer shares --------------------------------------------------------------------
@@ -301,7 +323,7 @@ def test_payer_shares_off_by_more_than_the_tolerance():
         ("C3", "A", Decimal("0.50011")),
         ("C3", "B", Decimal("0.5")),  # 1.00011: off by 0.00011
     )
-    found = checks.payer_shares(c, payers)
+    found = checks.payer_shares(ledger(outcome_contracts=c, contract_payers=payers), AS_OF)
     # C4 has no payers at all: its shares sum to 0
     assert [f.message for f in found] == [
         "contract C2: payer shares sum to 0.9, not 1",
@@ -318,7 +340,7 @@ def test_payer_shares_summing_to_one_are_clean():
         ("C1", "A", Decimal("0.3")),
         ("C1", "B", Decimal("0.70009")),  # 1.00009: inside the tolerance
     )
-    assert checks.payer_shares(c, payers) == []
+    assert checks.payer_shares(ledger(outcome_contracts=c, contract_payers=payers), AS_OF) == []
 
 
 # --- outcome payments before any outcome ---------------------------------------------
@@ -341,7 +363,9 @@ def test_payment_before_any_outcome_achieved():
         ("C1", "Council", "2020-06-30", 2_000, "M2", None),  # on the day: fine
         ("C2", "Council", "2020-07-01", 300, "M3", None),  # C2 has achieved nothing
     )
-    found = checks.payment_before_outcome(outcome_metrics(), outcomes, p)
+    found = checks.payment_before_outcome(
+        ledger(outcome_metrics=outcome_metrics(), outcomes=outcomes, outcome_payments=p), AS_OF
+    )
     assert found == [
         Finding(
             "payment_before_outcome",
@@ -363,7 +387,12 @@ def test_payment_before_any_outcome_achieved():
 def test_payments_after_outcomes_are_clean():
     outcomes = frame("metric_id period_end achieved", ("M1", "2020-03-31", 1))
     p = payments(("C1", "Council", "2020-04-15", 1_000, "M1", None))
-    assert checks.payment_before_outcome(outcome_metrics(), outcomes, p) == []
+    assert (
+        checks.payment_before_outcome(
+            ledger(outcome_metrics=outcome_metrics(), outcomes=outcomes, outcome_payments=p), AS_OF
+        )
+        == []
+    )
 
 
 # --- stale marks on completed projects ------------------------------------------------
@@ -387,7 +416,7 @@ def test_completed_project_still_marked_a_year_after_its_end():
         ("P3", "F1", "A", "2020-06-30", 9_000),
     )
     # a year after 30 Jun 2023 is 30 Jun 2024, on or before 31 Dec 2024
-    found = checks.stale_mark(projects(), m, AS_OF)
+    found = checks.stale_mark(ledger(projects=projects(), marks=m), AS_OF)
     assert found == [
         Finding(
             "stale_mark",
@@ -397,7 +426,7 @@ def test_completed_project_still_marked_a_year_after_its_end():
         )
     ]
     # within the year (29 Jun 2024) the same mark is not yet stale
-    assert checks.stale_mark(projects(), m, dt.date(2024, 6, 29)) == []
+    assert checks.stale_mark(ledger(projects=projects(), marks=m), dt.date(2024, 6, 29)) == []
 
 
 def test_completed_project_marked_down_is_clean():
@@ -405,7 +434,7 @@ def test_completed_project_marked_down_is_clean():
         ("P1", "F1", "A", "2023-06-30", 2_000),
         ("P1", "F1", "A", "2024-03-31", 0),
     )
-    assert checks.stale_mark(projects(), m, AS_OF) == []
+    assert checks.stale_mark(ledger(projects=projects(), marks=m), AS_OF) == []
 
 
 # --- projects without contracts --------------------------------------------------------
@@ -413,7 +442,9 @@ def test_completed_project_marked_down_is_clean():
 
 def test_project_without_contract():
     p = frame("project_id", ("P1",), ("P2",))
-    found = checks.project_without_contract(p, contracts(("C1", "P1", 1)))
+    found = checks.project_without_contract(
+        ledger(projects=p, outcome_contracts=contracts(("C1", "P1", 1))), AS_OF
+    )
     assert found == [
         Finding("project_without_contract", "project P2: no outcome contract", ("projects: P2",))
     ]
@@ -421,7 +452,12 @@ def test_project_without_contract():
 
 def test_every_project_with_a_contract_is_clean():
     p = frame("project_id", ("P1",))
-    assert checks.project_without_contract(p, contracts(("C1", "P1", 1))) == []
+    assert (
+        checks.project_without_contract(
+            ledger(projects=p, outcome_contracts=contracts(("C1", "P1", 1))), AS_OF
+        )
+        == []
+    )
 
 
 # --- claims ------------------------------------------------------------------------------
@@ -448,7 +484,9 @@ def test_payment_on_unverified_claim():
         ("C1", "Council", "2024-04-01", 40, "M1", "K3"),  # rejected: the other check's
         ("C1", "Council", "2024-04-01", 50, "M1", None),  # names no claim
     )
-    found = checks.payment_on_unverified_claim(p, claim_book(), AS_OF)
+    found = checks.payment_on_unverified_claim(
+        ledger(outcome_payments=p, outcome_claims=claim_book()), AS_OF
+    )
     assert [f.message for f in found] == [
         "claim K2: paid £300.00 by Council on 2024-04-01, verified only on 2024-05-01",
         "claim K4: paid £10.00 by Council on 2024-04-01, not verified",
@@ -466,12 +504,16 @@ def test_payment_on_rejected_claim():
         ("C1", "Council", "2024-02-15", 40, "M1", "K3"),  # paid, then rejected on 1 Mar
         ("C1", "Council", "2024-04-01", 30, "M1", "K6"),  # rejected after the as-of date
     )
-    found = checks.payment_on_rejected_claim(p, claim_book(), AS_OF)
+    found = checks.payment_on_rejected_claim(
+        ledger(outcome_payments=p, outcome_claims=claim_book()), AS_OF
+    )
     assert [f.message for f in found] == [
         "claim K3: paid £40.00 by Council on 2024-02-15, but rejected on 2024-03-01"
     ]
     # a year later K6's rejection is known
-    later = checks.payment_on_rejected_claim(p, claim_book(), dt.date(2025, 12, 31))
+    later = checks.payment_on_rejected_claim(
+        ledger(outcome_payments=p, outcome_claims=claim_book()), dt.date(2025, 12, 31)
+    )
     assert [f.rows[1] for f in later] == ["outcome_claims: K3", "outcome_claims: K6"]
 
 
@@ -481,7 +523,9 @@ def test_paid_over_verified_amount():
         ("C1", "Lottery", "2024-03-01", 400.01, "M1", "K1"),  # 1,000.01 against 1,000
         ("C1", "Council", "2024-06-01", 800, "M1", "K2"),  # exactly the verified 800
     )
-    found = checks.paid_over_verified(p, claim_book(), AS_OF)
+    found = checks.paid_over_verified(
+        ledger(outcome_payments=p, outcome_claims=claim_book()), AS_OF
+    )
     assert found == [
         Finding(
             "paid_over_verified",
@@ -497,18 +541,56 @@ def test_payments_on_verified_claims_within_amount_are_clean():
         ("C1", "Council", "2024-06-01", 500, "M1", "K2"),
         ("C1", "Council", "2024-06-01", 70, "M1", None),
     )
-    book = claim_book()
-    assert checks.payment_on_unverified_claim(p, book, AS_OF) == []
-    assert checks.payment_on_rejected_claim(p, book, AS_OF) == []
-    assert checks.paid_over_verified(p, book, AS_OF) == []
+    claimed = ledger(outcome_payments=p, outcome_claims=claim_book())
+    assert checks.payment_on_unverified_claim(claimed, AS_OF) == []
+    assert checks.payment_on_rejected_claim(claimed, AS_OF) == []
+    assert checks.paid_over_verified(claimed, AS_OF) == []
 
 
-def test_every_check_is_described():
-    described = set(checks.CHECKS)
+# --- the registry ---------------------------------------------------------------------
+
+
+def test_every_check_is_in_the_one_registry_once_under_its_own_name():
+    registered = [check.name for check in checks.CHECKS]
+    assert len(registered) == len(set(registered)) == 13
+    # every public function of the two modules taking (ledger, as_of) is a check
     defined = {
         name
-        for name, value in vars(checks).items()
-        if callable(value)
-        and getattr(value, "__module__", "") in (checks.__name__, claim_checks.__name__)
+        for module in (checks, claim_checks)
+        for name, value in vars(module).items()
+        if inspect.isfunction(value)
+        and value.__module__ == module.__name__
+        and not name.startswith("_")
+        and list(inspect.signature(value).parameters) == ["ledger", "as_of"]
+        and name != "run_checks"
     }
-    assert described <= defined
+    assert set(registered) == defined
+    for check in checks.CHECKS:
+        assert check.run.__name__ == check.name
+        assert check.description and "\n" not in check.description
+
+
+def test_run_checks_lists_findings_in_registry_order():
+    # F1 draws £150 against a £100 commitment (first in the registry) with nothing
+    # called, so its cash is 0 − £150 = −£150 from that day (third), and project P1
+    # has no contract (tenth): listed in registry order, capital before outcomes.
+    h = holdings(("P1", "F1", "A", 100))
+    f = project_flows(("P1", "F1", "A", "2020-01-10", "drawdown", 150))
+    whole = dataclasses.replace(
+        Ledger.empty(),
+        funds=FUNDS,
+        holdings=h,
+        project_flows=f,
+        projects=frame("project_id status end_date", ("P1", "active", None)),
+    )
+    assert [(f.check, f.message) for f in checks.run_checks(whole, AS_OF)] == [
+        (
+            "drawdowns_over_commitment",
+            "holding P1/F1/A: drawdowns £150.00 exceed its commitment £100.00 (from 2020-01-10)",
+        ),
+        (
+            "negative_fund_cash",
+            "fund F1: cash negative from 2020-01-10, lowest -£150.00 on 2020-01-10; still negative",
+        ),
+        ("project_without_contract", "project P1: no outcome contract"),
+    ]

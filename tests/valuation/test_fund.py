@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from passu.valuation.capital_accounts import capital_accounts, combine_accounts
 from passu.valuation.fund import value_fund
+from passu.valuation.fund_cash import fund_cash, fund_cash_movements
+from passu.valuation.multiples import Multiples, multiples, total_multiple
 
 from .builders import (
     a_holding,
@@ -254,3 +256,65 @@ def test_nav_shares_sum_exactly_to_fund_nav(weights: list[int], nav_pence: int) 
     nav = D(nav_pence).scaleb(-2)
     accounts = capital_accounts({"F1": nav}, commitments, investor_flows_frame([]), AS_OF)
     assert sum((a.nav for a in accounts), D("0")) == nav
+
+
+# --- one definition each: the multiples and fund cash --------------------------------
+
+
+def test_multiples_by_hand() -> None:
+    # £1,000 paid in, £250 distributed, £1,000 NAV: DPI 250/1,000 = 0.25,
+    # RVPI 1,000/1,000 = 1.0, TVPI (250 + 1,000)/1,000 = 1.25
+    assert multiples(100_000, 25_000, 100_000) == Multiples(0.25, 1.0, 1.25)
+    # a holding: £800 invested, £100 realised, £900 NAV: MOIC (100 + 900)/800 = 1.25
+    assert total_multiple(80_000, 10_000, 90_000) == 1.25
+    # nothing paid in: no multiple at all, not 0 or infinity
+    assert multiples(0, 5_000, 7_000) == Multiples(None, None, None)
+    assert total_multiple(0, 5_000, 7_000) is None
+
+
+def test_tvpi_is_one_division_of_pence_not_dpi_plus_rvpi() -> None:
+    # DPI 1/10 + RVPI 2/10 is 0.30000000000000004 in floats; (1 + 2)/10 is 0.3
+    ratios = multiples(10, 1, 2)
+    assert (ratios.dpi, ratios.rvpi, ratios.tvpi) == (0.1, 0.2, 0.3)
+
+
+def test_fund_cash_by_hand() -> None:
+    # £1,000 called − £600 drawn + £50 interest − £100 distributed − £20 fees = £330
+    assert (
+        fund_cash(
+            calls=100_000, drawdowns=60_000, receipts=5_000, distributions=10_000, expenses=2_000
+        )
+        == 33_000
+    )
+
+
+def test_fund_cash_day_by_day_counts_only_the_funds_own_holdings() -> None:
+    calls = investor_flows_frame(
+        [
+            ("F1", "GOV", "2020-01-01", "call", 1_000),
+            ("F1", "GOV", "2020-06-30", "distribution", 100),
+        ]
+    )
+    fees = fund_expenses_frame([("F1", "2020-03-31", "management_fee", 20)])
+    flows = holding_frames(
+        a_holding(
+            "P1",
+            "F1",
+            "A",
+            commitment=1_000,
+            drawdowns=[("2020-01-01", 600)],
+            interest=[("2020-03-31", 50)],
+            write_offs=[("2020-04-30", 100)],  # moves no cash
+        ),
+        # a co-investor's drawdown is not the fund's cash
+        a_holding("P1", "CO1", "A", commitment=500, drawdowns=[("2020-01-01", 500)]),
+    ).project_flows
+    daily = fund_cash_movements(["F1"], calls, fees, flows)
+    # 2020-01-01: +1,000 called − 600 drawn = +400; 2020-03-31: +50 interest − 20 fee = +30
+    # → 430; 2020-06-30: −100 distributed → 330 (the write-off's day has no movement row
+    # of its own: it moves nothing, and it is not in the frame at all)
+    assert daily[["fund_id", "date", "pence", "cash"]].astype({"date": str}).values.tolist() == [
+        ["F1", "2020-01-01", 40_000, 40_000],
+        ["F1", "2020-03-31", 3_000, 43_000],
+        ["F1", "2020-06-30", -10_000, 33_000],
+    ]

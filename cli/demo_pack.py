@@ -1,4 +1,8 @@
-"""``passu demo``: the sample loaded, valued and saved; its committee pack and statement written."""
+"""``passu demo``: the sample loaded, valued and saved; its committee pack and statement written.
+
+Here in cli/ because it joins both layers: portfolio/ loads, values and reads the run,
+reports/ renders it.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,11 @@ from pathlib import Path
 
 from passu.portfolio.dates import last_month_end
 from passu.portfolio.demo import run_demo
+from passu.portfolio.reporting import committee_bundle, statement_bundle
 from passu.portfolio.store.database import make_engine
 from passu.portfolio.value import value_and_save
-
-from .committee import committee_pack
-from .statements import write_statement
+from passu.reports.committee import committee_pack
+from passu.reports.statements import write_statement
 
 GOVERNMENT_SHAREHOLDER = "DCMS"  # the sample's government investor
 
@@ -43,12 +47,13 @@ def build_demo(
     ).saved
     assert saved is not None
     progress("rendering the committee pack and the shareholder statement")
-    pack = Path(committee_pack(engine, as_of, directory / f"committee-ALL-{as_of}.pdf", None))
+    pack = committee_pack(
+        committee_bundle(engine, as_of, None), directory / f"committee-ALL-{as_of}.pdf"
+    )
     statement = Path(
         write_statement(
-            engine,
+            statement_bundle(engine, as_of),
             GOVERNMENT_SHAREHOLDER,
-            as_of,
             directory / f"shareholder-{GOVERNMENT_SHAREHOLDER}-{as_of}.pdf",
             "shareholder",
         )

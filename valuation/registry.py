@@ -1,0 +1,373 @@
+"""The figure registry: every reported figure, its label, kind, definition and home.
+
+One line per figure. The run document's fund section (its keys, their order and
+how each is written), the CLI headline table, the committee pack's headline and
+methods page, the workbook's number formats and the table in docs/figures.md are
+all generated from ``REGISTRY``. A new fund figure is one function (taking a
+``FundContext``) and one ``FundFigure`` line here; its key is written after the
+existing ones, so older documents keep their bytes.
+
+``python -m passu.valuation.registry`` prints the table of docs/figures.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+from .cost_of_capital import CostOfCapital
+from .fund import FundValue
+from .pme import fund_pme_figure
+
+__all__ = [
+    "CAPITAL",
+    "COST",
+    "FUND_FIGURES",
+    "REGISTRY",
+    "RETURNS",
+    "SECTION_FIGURES",
+    "FundContext",
+    "FundFigure",
+    "Kind",
+    "Part",
+    "SectionFigure",
+    "figures_table",
+    "fund_figure",
+    "kinds",
+    "methods",
+]
+
+Kind = Literal["money", "rate", "multiple", "bps", "count", "text", "group"]
+
+# The pack's headline groups for fund figures (other groups are the run's other sections).
+CAPITAL = "Capital"
+RETURNS = "Returns"
+COST = "Cost of capital against HM Treasury's cost of financing"
+
+
+@dataclass(frozen=True)
+class FundContext:
+    """What a fund figure is computed from: one scope's valued fund, its cost of capital,
+    the investors' net flows and the benchmark data, as of T."""
+
+    fund: FundValue
+    cost: CostOfCapital
+    fund_ids: Collection[str]
+    as_of: dt.date
+    # Calls negative, distributions positive, dated ≤ T: ``date``, ``amount_pence``.
+    net_flows: pd.DataFrame
+    nav_pence: int
+    gilt_yields: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Part:
+    """One member of a grouped figure (written as an object)."""
+
+    key: str
+    label: str
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class FundFigure:
+    """A figure of the ``fund`` section (and of each entry of ``funds``).
+
+    ``compute`` returns the value, or ``(value, note)`` when ``noted`` (the note is the
+    reason the value is ``None``, written as ``<key>_note`` right after it). ``cli``:
+    shown in ``passu value``'s table; ``pack``: the committee pack headline group;
+    ``detail``: keys whose values the pack shows under this one. ``title``: the longer
+    name the pack and its methods page give it (else the label); ``rank``: its place in
+    its pack group (figures without one follow, in registry order), so the headline reads
+    as a committee expects (net IRR first) while a new figure needs no rank.
+    """
+
+    key: str
+    label: str
+    kind: Kind
+    definition: str
+    where: str
+    compute: Callable[[FundContext], Any]
+    noted: bool = False
+    parts: tuple[Part, ...] = ()
+    cli: bool = True
+    pack: str | None = None
+    detail: tuple[str, ...] = ()
+    methods: bool = True
+    places: int = 1  # decimal places of a rate shown as a percentage in the pack
+    title: str = ""
+    rank: int = 100
+
+    @property
+    def heading(self) -> str:
+        """The name the pack and the methods page print."""
+        text = self.title or self.label
+        return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class SectionFigure:
+    """A figure of another section of the run (or a concept a report shows), defined once."""
+
+    section: str
+    key: str
+    label: str
+    kind: Kind
+    definition: str
+    where: str
+    methods: bool = True
+    table: bool = True  # a row in docs/figures.md
+
+
+_IRR_NOTE = "null with the reason in the note beside it when undefined"
+
+FUND_FIGURES: tuple[FundFigure, ...] = (
+    FundFigure("committed", "committed", "money", "Σ commitments to the fund's investors.",
+               "valuation/fund.py: value_fund_in", lambda c: c.fund.committed,
+               pack=CAPITAL, methods=False, title="commitments", rank=1),
+    FundFigure("paid_in", "paid-in", "money",
+               "Paid-in capital (PIC): Σ capital calls dated ≤ T.",
+               "valuation/fund.py: value_fund_in", lambda c: c.fund.paid_in, pack=CAPITAL,
+               title="paid-in capital", rank=2),
+    FundFigure("distributed", "distributed", "money", "Σ distributions dated ≤ T.",
+               "valuation/fund.py: value_fund_in", lambda c: c.fund.distributed,
+               pack=CAPITAL, methods=False, rank=4),
+    FundFigure("unfunded", "unfunded", "money", "Commitments − paid-in.",
+               "valuation/fund.py: value_fund_in", lambda c: c.fund.unfunded, pack=CAPITAL,
+               title="unfunded commitments", rank=3),
+    FundFigure("nav", "NAV (holdings + cash)", "money",
+               "The fund's NAV: Σ NAV of its holdings (the latest fair-value mark (IPEV) ≤ T, "
+               "rolled forward by later drawdowns less receipts, never below nil) + fund cash.",
+               "valuation/fund.py: value_fund_in", lambda c: c.fund.nav, pack=CAPITAL,
+               detail=("holdings_nav", "cash"), title="net asset value", rank=5),
+    FundFigure("cash", "fund cash", "money",
+               "Calls − the fund's drawdowns + its receipts − distributions − fund expenses.",
+               "valuation/fund.py: value_fund_in", lambda c: c.fund.cash),
+    FundFigure("holdings_nav", "holdings", "money", "Σ NAV of the fund's holdings.",
+               "valuation/fund.py: value_fund_in", lambda c: c.fund.holdings_nav, cli=False,
+               methods=False),
+    FundFigure("expenses", "fund expenses", "money", "Σ fund expenses dated ≤ T.",
+               "valuation/fund.py: value_fund_in", lambda c: c.fund.expenses, cli=False,
+               methods=False),
+    FundFigure("dpi", "DPI", "multiple", "Distributed ÷ paid-in; null before any call.",
+               "valuation/multiples.py", lambda c: c.fund.dpi, pack=RETURNS, rank=4),
+    FundFigure("rvpi", "RVPI", "multiple", "NAV ÷ paid-in.",
+               "valuation/multiples.py", lambda c: c.fund.rvpi, pack=RETURNS, rank=5),
+    FundFigure("tvpi", "TVPI", "multiple", "DPI + RVPI: (distributed + NAV) ÷ paid-in.",
+               "valuation/multiples.py", lambda c: c.fund.tvpi, pack=RETURNS, rank=3),
+    FundFigure("gross_irr", "gross IRR", "rate",
+               f"The IRR of the fund's own holdings, pooled; {_IRR_NOTE}.",
+               "valuation/fund.py: value_fund_in → pool_value",
+               lambda c: (c.fund.gross_irr, c.fund.gross_irr_note), noted=True, pack=RETURNS,
+               title="gross IRR (fund's holdings)", rank=2),
+    FundFigure("gross_moic", "gross MOIC", "multiple",
+               "(Realised + NAV) ÷ invested over the fund's own holdings.",
+               "valuation/fund.py: value_fund_in → pool_value", lambda c: c.fund.gross_moic,
+               pack=RETURNS, rank=6),
+    FundFigure("net_irr", "net IRR", "rate",
+               "XIRR of investors' calls (−), distributions (+) and the fund's NAV at T (+); "
+               f"{_IRR_NOTE}.",
+               "valuation/fund.py: value_fund_in",
+               lambda c: (c.fund.net_irr, c.fund.net_irr_note), noted=True, pack=RETURNS,
+               title="net IRR (to investors)", rank=1),
+    FundFigure("cost_of_capital", "cost of capital", "rate",
+               "One XIRR over the pooled flows and NAVs of every holder in the fund's projects: "
+               "what the outcomes partnerships paid for their finance.",
+               "valuation/cost_of_capital.py: cost_of_capital_in",
+               lambda c: (c.cost.cost_of_capital, c.cost.cost_of_capital_note), noted=True,
+               pack=COST),
+    FundFigure("hmt_benchmark", "HM Treasury benchmark (gilts)", "rate",
+               "Each of those drawdowns priced at the Bank of England nominal par gilt yield "
+               "(quarterly average of its quarter) for the tenor nearest its holding's term "
+               "(under 7.5 years: 5-year, else 10-year), averaged weighted by amount; a quarter "
+               "with no yield is an error naming it.",
+               "valuation/cost_of_capital.py: drawdown_benchmark", lambda c: c.cost.benchmark,
+               pack=COST, places=2),
+    FundFigure("spread_bps", "spread over benchmark", "bps",
+               "(Cost of capital − HM Treasury benchmark) × 10,000 basis points.",
+               "valuation/cost_of_capital.py: cost_of_capital", lambda c: c.cost.spread_bps,
+               pack=COST, title="spread over the benchmark"),
+    FundFigure("green_book_real", "Green Book STPR, real", "rate",
+               "The Green Book social time preference rate, 3.5% real for years 0 to 30.",
+               "valuation/cost_of_capital.py: cost_of_capital",
+               lambda c: c.cost.green_book_stpr_real, cli=False, pack=COST,
+               detail=("green_book_nominal",), title="Green Book discount rate (STPR), real"),
+    FundFigure("green_book_nominal", "Green Book STPR, nominal equivalent", "rate",
+               "The STPR with the GDP deflator of the drawdown years, so a nominal IRR is not "
+               "set against a real rate alone.",
+               "valuation/cost_of_capital.py: cost_of_capital",
+               lambda c: c.cost.green_book_nominal_equivalent),
+    FundFigure("cost_of_financing", "cost of financing", "money",
+               "Realised + NAV − invested, over every holder in the fund's projects.",
+               "valuation/cost_of_capital.py: cost_of_capital",
+               lambda c: c.cost.cost_of_financing, cli=False),
+    FundFigure("financing_share_of_outcome_payments", "cost of financing ÷ outcome payments",
+               "rate", "Cost of financing ÷ outcome payments dated ≤ T into the projects.",
+               "valuation/cost_of_capital.py: cost_of_capital",
+               lambda c: c.cost.cost_of_financing_share, cli=False, pack=COST),
+    FundFigure("undrawn_holding_commitments", "undrawn holding commitments", "money",
+               "The fund's commitments to projects not yet drawn.",
+               "valuation/fund.py: value_fund_in",
+               lambda c: c.fund.undrawn_holding_commitments, cli=False, methods=False),
+    FundFigure("available_liquidity", "available liquidity", "money",
+               "Fund cash + unfunded commitments.", "valuation/fund.py: value_fund_in",
+               lambda c: c.fund.available_liquidity, cli=False, methods=False),
+    FundFigure("pme", "PME against gilts", "group",
+               "KS-PME = (Σ distributions ÷ index at their dates + NAV ÷ index at T) ÷ "
+               "(Σ calls ÷ index at their dates), the index starting at 1 on the first flow "
+               "and compounding daily (Actual/365) at the 10-year gilt yield of each day's "
+               "quarter; direct alpha = the XIRR of the flows carried to T by index(T) ÷ "
+               "index(date). Null with the reason when there is nothing to compare.",
+               "valuation/pme.py: fund_pme",
+               lambda c: fund_pme_figure(c.net_flows, c.nav_pence, c.as_of, c.gilt_yields),
+               noted=True, pack=COST,
+               parts=(Part("ks_pme", "KS-PME against gilts", "multiple"),
+                      Part("direct_alpha", "direct alpha against gilts", "rate"),
+                      Part("benchmark", "PME benchmark", "text"))),
+)  # fmt: skip
+
+SECTION_FIGURES: tuple[SectionFigure, ...] = (
+    SectionFigure("holdings", "invested", "invested", "money",
+                  "The sum of drawdowns a holder paid into a project, dated ≤ T.",
+                  "valuation/holdings.py: holding_positions"),
+    SectionFigure("holdings", "realised", "realised", "money",
+                  "Repayments, interest and dividends a project paid to a holder, dated ≤ T.",
+                  "valuation/receipts.py"),
+    SectionFigure("holdings", "nav", "NAV", "money",
+                  "The latest fair-value mark (IPEV) ≤ T, rolled forward by later drawdowns less "
+                  "receipts, never below nil (no mark: at cost); a fund's NAV adds its cash.",
+                  "valuation/holdings.py: holding_positions"),
+    SectionFigure("holdings", "cost_outstanding", "cost outstanding", "money",
+                  "Invested − repayments − write-offs (a write-off moves no cash).",
+                  "valuation/holdings.py: holding_positions", methods=False),
+    SectionFigure("holdings", "moic", "MOIC", "multiple",
+                  "(Realised + NAV) ÷ invested; null when nothing was invested.",
+                  "valuation/multiples.py"),
+    SectionFigure("holdings", "irr", "IRR", "rate",
+                  "The rate that sets the net present value of the dated flows, NAV at T a final "
+                  "inflow, to nil (Actual/365, as spreadsheet XIRR), same-date flows netted; "
+                  "null with a reason, never zero, when undefined; more than one sign change is "
+                  "flagged, and warned about only when NPV has a second root in −99%…+1,000%.",
+                  "valuation/returns.py: xirr, xirr_grouped"),
+    SectionFigure("projects", "project", "project figures", "text",
+                  "The same over all of a project's holdings together: what the project pays "
+                  "for its capital.", "valuation/holdings.py: project_values", methods=False),
+    SectionFigure("investors", "capital_account", "capital account", "text",
+                  "An investor's commitment, paid-in, distributed, NAV share (fund NAV × its "
+                  "share of commitments, to the penny by largest remainder, ties by investor "
+                  "id), unfunded, DPI, TVPI and IRR.", "valuation/capital_accounts.py",
+                  methods=False),
+    SectionFigure("share_classes", "share_class", "share class", "text",
+                  "Σ of its members' capital accounts, and the class's pooled IRR.",
+                  "valuation/share_classes.py", methods=False),
+    SectionFigure("pari_passu", "ok", "pari passu check", "text",
+                  "Each class member's (tranche holder's) paid-in, distributed and NAV against "
+                  "its pro-rata share of the class (tranche) totals, and its IRR against the "
+                  "pooled IRR; every deviation over £1 or 1 basis point is a breach.",
+                  "valuation/pari_passu.py"),
+    SectionFigure("outcomes", "payments", "outcome payments", "money",
+                  "Achieved against forecast (periods ending ≤ T), payments dated ≤ T against "
+                  "caps, cost per outcome, payers' shares, and the derived counts (contracts, "
+                  "payers, delivery partners, co-investors) as docs/format.md defines them.",
+                  "valuation/outcomes.py, outcome_summary.py"),
+    SectionFigure("social_value", "total", "social value", "money",
+                  "Σ achieved × unit value × (1 − deadweight) × attribution × (1 − optimism "
+                  "bias), separately fiscal, economic and social, each in its unit value's price "
+                  "year, undiscounted; transfers excluded; each figure rounded once, half up.",
+                  "valuation/social_value.py"),
+    SectionFigure("social_value", "per_pound", "value per £1", "money",
+                  "Value ÷ outcome payments dated ≤ T (per £1 paid) and ÷ Σ drawdowns by every "
+                  "holder of the scope's projects (per £1 invested); null when nothing was paid.",
+                  "valuation/social_value.py"),
+    SectionFigure("claims", "verification_rate", "outcome claims", "rate",
+                  "Claimed, verified, rejected and paid as known at T; the verification rate is "
+                  "verified over those decided; days waiting run from the claim while awaiting "
+                  "verification and from verification while awaiting payment.",
+                  "valuation/claims.py"),
+    SectionFigure("reports", "nav_bridge", "NAV bridge", "text",
+                  "Opening NAV + contributions − distributions + the change in value = closing "
+                  "NAV (value change is the balancing item).", "valuation/nav_bridge.py"),
+    SectionFigure("reports", "economics", "project economics (cost stack)", "text",
+                  "Delivery, innovation (at bid: design; in delivery: pilot) and other costs to "
+                  "date make the project expenditure. Cost of financing = realised + NAV − "
+                  "invested over the project's holdings; cost to government = every outcome "
+                  "payment into it = expenditure + cost of financing + unexplained; per "
+                  "beneficiary and per payer divide it by participants and distinct payers.",
+                  "valuation/economics.py"),
+    SectionFigure("reports", "cash_profile", "cash profile", "text",
+                  "The partnership's cash by calendar quarter: drawdowns + outcome receipts − "
+                  "spending − returns to holders, cumulated. The what-if without the innovation "
+                  "spending drops innovation costs and divides each quarter's outcome receipts "
+                  "by one plus the productivity gain the innovations are credited with.",
+                  "valuation/cash_profile.py"),
+    SectionFigure("reports", "history", "recomputed history", "text",
+                  "Year-end points in the charts value the fund afresh with today's data, so "
+                  "they may differ from what was reported at the time; the last point is the "
+                  "stored run.", "reports/history.py", table=False),
+)  # fmt: skip
+
+REGISTRY: tuple[FundFigure | SectionFigure, ...] = (*FUND_FIGURES, *SECTION_FIGURES)
+_BY_KEY = {f.key: f for f in FUND_FIGURES}
+
+
+def fund_figure(key: str) -> FundFigure:
+    """The registry line of a fund figure, by its document key."""
+    return _BY_KEY[key]
+
+
+def kinds() -> dict[str, set[str]]:
+    """Every document key of each number kind (a grouped figure's parts included)."""
+    out: dict[str, set[str]] = {}
+    for entry in REGISTRY:
+        for key, kind in [(entry.key, entry.kind)] + [
+            (p.key, p.kind) for p in getattr(entry, "parts", ())
+        ]:
+            out.setdefault(kind, set()).add(key)
+    return out
+
+
+def methods() -> tuple[tuple[str, str], ...]:
+    """(label, definition) of every figure the pack's methods page defines, in order."""
+    return tuple(
+        (
+            entry.heading if isinstance(entry, FundFigure) else _capital(entry.label),
+            entry.definition,
+        )
+        for entry in REGISTRY
+        if entry.methods
+    )
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _where(entry: FundFigure | SectionFigure) -> str:
+    return f"`{entry.where}`"
+
+
+def figures_table() -> str:
+    """The table of docs/figures.md: one row per figure (a grouped figure per part)."""
+    lines = ["| figure | key | kind | definition | where |", "|---|---|---|---|---|"]
+    for entry in REGISTRY:
+        if isinstance(entry, SectionFigure) and not entry.table:
+            continue
+        section = "fund" if isinstance(entry, FundFigure) else entry.section
+        key = f"`{section}.{entry.key}`"
+        if isinstance(entry, FundFigure) and entry.parts:
+            key = ", ".join(f"`fund.{entry.key}.{p.key}`" for p in entry.parts)
+        kind = (
+            " / ".join(p.kind for p in entry.parts)
+            if isinstance(entry, FundFigure) and entry.parts
+            else entry.kind
+        )
+        lines.append(f"| {entry.label} | {key} | {kind} | {entry.definition} | {_where(entry)} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(figures_table(), end="")
