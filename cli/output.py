@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from passu.portfolio.listing import Column, Figures, Listing
+from passu.valuation.money import money_text
 
 FORMATS = ("table", "json", "csv")
 
@@ -67,7 +68,7 @@ def json_value(column: Column | None, value: Any) -> Any:
         return None
     kind = column.kind if column else None
     if isinstance(value, Decimal) and kind in ("money", None):
-        return f"{value:.2f}"
+        return money_text(value)
     if isinstance(value, Decimal):
         return float(value) if kind != "fraction" else str(value)
     if isinstance(value, bool):

@@ -22,9 +22,15 @@ from passu.portfolio.listing import Column, Figure, Figures, Listing
 from passu.portfolio.register import ILLUSTRATIVE, is_illustrative, load_all
 from passu.portfolio.store.frames import Ledger
 from passu.valuation.cash_profile import COLUMNS, CashQuarter, cash_profile
-from passu.valuation.economics import ProjectEconomics, projects_economics
-from passu.valuation.holdings import value_projects
+from passu.valuation.economics import (
+    ProjectEconomics,
+    measure_number,
+    project_capitals,
+    projects_economics,
+)
 from passu.valuation.innovations import InnovationCost, innovation_register
+from passu.valuation.money import money_text
+from passu.valuation.report_sections import innovation_record
 
 
 @dataclass(frozen=True)
@@ -46,20 +52,9 @@ def _project_frames(engine: Engine, project_id: str, as_of: dt.date) -> Ledger:
 def capitals_of(
     frames: Ledger, project_ids: Collection[str], as_of: dt.date
 ) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
-    """(invested, realised, NAV) over all of each project's holdings at T, valued in one
-    pass; a project nobody holds yet has nothing invested or earned."""
-    ids = sorted(project_ids)
-    holdings = frames.holdings[frames.holdings["project_id"].isin(ids)]
-    flows = frames.project_flows[frames.project_flows["project_id"].isin(ids)]
-    marks = frames.marks[frames.marks["project_id"].isin(ids)]
-    values = {v.project_id: v for v in value_projects(holdings, flows, marks, as_of)}
-    zero = Decimal("0.00")
-    return {
-        pid: (values[pid].invested, values[pid].realised, values[pid].nav)
-        if pid in values
-        else (zero, zero, zero)
-        for pid in ids
-    }
+    """(invested, realised, NAV) over all of each project's holdings at T
+    (``valuation.economics.project_capitals``)."""
+    return project_capitals(frames.holdings, frames.project_flows, frames.marks, project_ids, as_of)
 
 
 def economics_of_projects(
@@ -82,17 +77,6 @@ def economics_of_projects(
         project_measures=frames.project_measures,
         capital=capital if capital is not None else capitals_of(frames, project_ids, as_of),
     )
-
-
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
-
-
-def _count(value: Decimal | None) -> int | float | None:
-    """A measure total: an integer when whole (people, families), else a number."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def project_economics_report(engine: Engine, project_id: str, as_of: dt.date) -> EconomicsView:
@@ -124,7 +108,7 @@ def project_economics_report(engine: Engine, project_id: str, as_of: dt.date) ->
             Figure("cost_of_financing", e.cost_of_financing, "money", "cost of financing"),
             Figure("unexplained", e.unexplained, "money", "unexplained"),
             Figure("cost_to_government", e.cost_to_government, "money", "cost to government"),
-            Figure("beneficiaries", _count(e.beneficiaries), "count", "beneficiaries"),
+            Figure("beneficiaries", measure_number(e.beneficiaries), "count", "beneficiaries"),
             Figure("cost_per_beneficiary", e.cost_per_beneficiary, "money", "per beneficiary"),
             Figure("payers", e.payers, "count", "outcomes payers"),
             Figure("cost_per_payer", e.cost_per_payer, "money", "per payer"),
@@ -137,41 +121,28 @@ def project_economics_report(engine: Engine, project_id: str, as_of: dt.date) ->
     document = {
         "project_id": project_id,
         "as_of": as_of.isoformat(),
-        "delivery_cost": _money(e.delivery_cost),
-        "innovation_cost": _money(e.innovation_cost),
+        "delivery_cost": money_text(e.delivery_cost),
+        "innovation_cost": money_text(e.innovation_cost),
         "innovation_by_stage": {
-            "design": _money(e.innovation_design_cost),
-            "pilot": _money(e.innovation_pilot_cost),
+            "design": money_text(e.innovation_design_cost),
+            "pilot": money_text(e.innovation_pilot_cost),
         },
-        "other_cost": _money(e.other_cost),
-        "project_expenditure": _money(e.project_expenditure),
-        "cost_of_financing": _money(e.cost_of_financing),
-        "cost_to_government": _money(e.cost_to_government),
-        "unexplained": _money(e.unexplained),
-        "beneficiaries": _count(e.beneficiaries),
-        "cost_per_beneficiary": _money(e.cost_per_beneficiary),
+        "other_cost": money_text(e.other_cost),
+        "project_expenditure": money_text(e.project_expenditure),
+        "cost_of_financing": money_text(e.cost_of_financing),
+        "cost_to_government": money_text(e.cost_to_government),
+        "unexplained": money_text(e.unexplained),
+        "beneficiaries": measure_number(e.beneficiaries),
+        "cost_per_beneficiary": money_text(e.cost_per_beneficiary),
         "payers": e.payers,
-        "cost_per_payer": _money(e.cost_per_payer),
-        "invested": _money(invested),
-        "realised": _money(realised),
-        "nav": _money(nav),
-        "innovations": [_innovation_record(i) for i in register],
+        "cost_per_payer": money_text(e.cost_per_payer),
+        "invested": money_text(invested),
+        "realised": money_text(realised),
+        "nav": money_text(nav),
+        "innovations": [innovation_record(i) for i in register],
         "notes": list(e.notes),
     }
     return EconomicsView(stack, register_listing("Innovation register", register), document)
-
-
-def _innovation_record(i: InnovationCost) -> dict[str, Any]:
-    return {
-        "innovation_id": i.innovation_id,
-        "stage": i.stage,
-        "theme": i.theme,
-        "name": i.name,
-        "estimated_cost": _money(i.estimated_cost),
-        "actual_cost": _money(i.actual_cost),
-        "variance": _money(i.variance),
-        "status": i.status,
-    }
 
 
 def register_listing(

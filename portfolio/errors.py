@@ -7,27 +7,11 @@ The CLI turns :class:`InputError` into one line per problem and exit code 2,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+# One Problem type for the ledger's reader and for import: valuation/ defines it.
+from passu.valuation.problems import Problem, show
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the input. ``row`` 1 is the first data row; 0 is the header."""
-
-    file: str
-    row: int | None
-    column: str | None
-    expected: str
-    found: str = ""
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append("header" if self.row == 0 else f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column}")
-        found = f", found {self.found}" if self.found else ""
-        return f"{', '.join(where)}: expected {self.expected}{found}"
+__all__ = ["ConflictError", "InputError", "PassuError", "Problem", "UsageError", "show"]
 
 
 class PassuError(Exception):
@@ -54,11 +38,3 @@ class ConflictError(PassuError):
     """Another writer holds the lock, a run already exists, or a period is locked."""
 
     exit_code = 3
-
-
-def show(value: object, limit: int = 40) -> str:
-    """A found value as a user would recognise it in their file, quoted and shortened."""
-    text = str(value)
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return repr(text) if text else "an empty cell"

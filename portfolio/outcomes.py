@@ -28,8 +28,7 @@ from passu.portfolio.register import (
     scope_outcomes,
 )
 from passu.portfolio.store.frames import Ledger
-from passu.valuation import valuer
-from passu.valuation.money import pence_to_decimal
+from passu.valuation import economics, valuer
 from passu.valuation.outcome_summary import OutcomesSummary
 from passu.valuation.outcomes import outcome_progress
 from passu.valuation.run import section_dict
@@ -44,14 +43,8 @@ scope_projects = valuer.scope_projects
 
 
 def invested_in(frames: Ledger, project_ids: Collection[str], as_of: dt.date) -> Decimal:
-    """Σ drawdowns dated ≤ T by every holder (fund and co-investors) in the projects."""
-    flows = frames.project_flows
-    drawn = flows[
-        (flows["kind"] == "drawdown")
-        & flows["project_id"].isin(list(project_ids))
-        & (flows["date"] <= dt.datetime.combine(as_of, dt.time()))
-    ]
-    return pence_to_decimal(int(drawn["amount_pence"].sum()))
+    """Σ drawdowns dated ≤ T by every holder in the projects (valuation.economics)."""
+    return economics.invested_in(frames.project_flows, project_ids, as_of)
 
 
 def social_value_for(

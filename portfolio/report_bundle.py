@@ -6,51 +6,24 @@ them without the database layer coming along (``portfolio/reporting.py`` fills t
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from dataclasses import dataclass
-from typing import Any
 
+from passu.portfolio.store.run_info import RunInfo, StoredRun
 from passu.valuation.market import MarketSummary
 from passu.valuation.nav_bridge import NavBridge
-
-
-@dataclass(frozen=True)
-class RunMeta:
-    """Who saved a run, when, and whether the committee approved it."""
-
-    run_id: int
-    as_of: dt.date
-    scope: str
-    status: str
-    fingerprint: str
-    created_at: dt.datetime
-    created_by: str
-    approved_at: dt.datetime | None
-    approved_by: str | None
-
-
-@dataclass(frozen=True)
-class ReportRun:
-    info: RunMeta
-    figures: str  # the JSON document exactly as `passu value --format json` printed it
-
-    @property
-    def document(self) -> dict[str, Any]:
-        return json.loads(self.figures)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
 class Bridge:
     """The NAV bridge from the previous approved run of the scope to this one."""
 
-    previous: RunMeta
+    previous: RunInfo
     figures: NavBridge
 
 
 @dataclass(frozen=True)
 class CommitteeBundle:
-    run: ReportRun
+    run: StoredRun
     bridge: Bridge | None  # None: no earlier approved run of this scope
     market: MarketSummary | None  # None: no INDIGO market data loaded
     illustrative: str | None  # the note the sample's reports carry, else None
@@ -58,5 +31,5 @@ class CommitteeBundle:
 
 @dataclass(frozen=True)
 class StatementBundle:
-    run: ReportRun  # the run of every fund together (ALL)
+    run: StoredRun  # the run of every fund together (ALL)
     illustrative: str | None

@@ -20,8 +20,6 @@ from passu.portfolio.register import ILLUSTRATIVE
 from passu.portfolio.report_bundle import (
     Bridge,
     CommitteeBundle,
-    ReportRun,
-    RunMeta,
     StatementBundle,
 )
 from passu.portfolio.store.runs import StoredRun, get_run, previous_approved
@@ -30,24 +28,8 @@ from passu.valuation.market import MarketSummary
 from passu.valuation.report_sections import SECTION_KEYS
 
 
-def _meta(run: StoredRun) -> RunMeta:
-    i = run.info
-    return RunMeta(
-        i.run_id,
-        i.as_of,
-        i.scope,
-        i.status,
-        i.fingerprint,
-        i.created_at,
-        i.created_by,
-        i.approved_at,
-        i.approved_by,
-    )
-
-
-def _report_run(engine: Engine, as_of: dt.date, scope: str) -> ReportRun:
-    stored = get_run(engine, as_of, scope)
-    run = ReportRun(_meta(stored), stored.figures)
+def _report_run(engine: Engine, as_of: dt.date, scope: str) -> StoredRun:
+    run = get_run(engine, as_of, scope)
     missing = [key for key in SECTION_KEYS if key not in run.document]
     if missing:
         fund = "" if scope == "ALL" else f" --fund {scope}"
@@ -69,12 +51,12 @@ def _totals(document: dict[str, Any]) -> FundTotals:
     )
 
 
-def _bridge(engine: Engine, run: ReportRun) -> Bridge | None:
+def _bridge(engine: Engine, run: StoredRun) -> Bridge | None:
     previous = previous_approved(engine, run.info.as_of, run.info.scope)
     if previous is None:
         return None
     figures = bridge_between_runs(run.info.scope, _totals(previous.document), _totals(run.document))
-    return Bridge(_meta(previous), figures)
+    return Bridge(previous.info, figures)
 
 
 def _market(engine: Engine) -> MarketSummary | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from passu.portfolio.report_bundle import Bridge, RunMeta
+from passu.portfolio.report_bundle import Bridge
+from passu.portfolio.store.run_info import RunInfo
 
 from .formatting import long_date, money_short
 from .model import Table
@@ -21,7 +22,7 @@ class BridgeView:
     table: Table | None
 
 
-def nav_bridge_view(bridge: Bridge | None, run: RunMeta) -> BridgeView:
+def nav_bridge_view(bridge: Bridge | None, run: RunInfo) -> BridgeView:
     if bridge is None:
         return BridgeView(
             "No earlier approved run for this scope: there is no NAV to bridge from.", None

@@ -18,7 +18,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from passu.portfolio.report_bundle import CommitteeBundle, ReportRun
+from passu.portfolio.report_bundle import CommitteeBundle
+from passu.portfolio.store.run_info import StoredRun
 
 from . import committee_charts, headline, portfolio_tables
 from .assemble import Metadata, assemble, page_numbers, page_sizes
@@ -60,7 +61,7 @@ class CommitteePack:
     sources: tuple[Figure, ...]
 
 
-def _cover(run: ReportRun, fund_names: dict[str, str], scope_ids: list[str]) -> Cover:
+def _cover(run: StoredRun, fund_names: dict[str, str], scope_ids: list[str]) -> Cover:
     info, document = run.info, run.document
     funds = "; ".join(f"{fund_names.get(f, f)} ({f})" for f in scope_ids)
     approved = (

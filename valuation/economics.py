@@ -23,6 +23,7 @@ from decimal import Decimal
 import pandas as pd
 
 from ._frames import in_scope, optional_decimal, payments_to_date, timestamp
+from .holdings import value_projects
 from .money import pence_to_decimal, round_half_up
 
 NO_COSTS = "no costs recorded"
@@ -202,3 +203,53 @@ def _per(amount: Decimal, count: Decimal | None) -> Decimal | None:
     if count is None or count == 0:
         return None
     return round_half_up(amount / count)
+
+
+def project_capitals(
+    holdings: pd.DataFrame,
+    project_flows: pd.DataFrame,
+    marks: pd.DataFrame,
+    project_ids: Collection[str],
+    as_of: dt.date,
+) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    """(invested, realised, NAV) over all of each project's holdings at T, valued in one
+    pass: the ``capital`` that :func:`projects_economics` takes. A project nobody holds
+    yet has nothing invested or earned."""
+    ids = sorted(project_ids)
+    values = {
+        v.project_id: v
+        for v in value_projects(
+            holdings[holdings["project_id"].isin(ids)],
+            project_flows[project_flows["project_id"].isin(ids)],
+            marks[marks["project_id"].isin(ids)],
+            as_of,
+        )
+    }
+    zero = Decimal("0.00")
+    return {
+        pid: (values[pid].invested, values[pid].realised, values[pid].nav)
+        if pid in values
+        else (zero, zero, zero)
+        for pid in ids
+    }
+
+
+def measure_number(value: Decimal | None) -> int | float | None:
+    """A measure total as documents write it: an integer when whole (people, families),
+    else a number."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def invested_in(
+    project_flows: pd.DataFrame, project_ids: Collection[str], as_of: dt.date
+) -> Decimal:
+    """Invested in the projects: Σ drawdowns dated ≤ T by every holder (fund and
+    co-investors), the denominator of social value per £1 invested."""
+    drawn = project_flows[
+        (project_flows["kind"] == "drawdown")
+        & project_flows["project_id"].isin(list(project_ids))
+        & (project_flows["date"] <= pd.Timestamp(as_of))
+    ]
+    return pence_to_decimal(int(drawn["amount_pence"].sum()))

@@ -32,12 +32,11 @@ import pandas as pd
 
 from .cash_profile import CashQuarter, cash_profiles
 from .claims import claims_position
-from .economics import ProjectEconomics, projects_economics
+from .economics import ProjectEconomics, measure_number, project_capitals, projects_economics
 from .history import cumulative_cash, first_call, net_cash_at, year_ends
-from .holdings import value_projects
 from .innovations import InnovationCost, innovation_portfolio, innovation_register
 from .ledger import Ledger
-from .money import pence_to_decimal
+from .money import money_text, pence_to_decimal
 from .outcomes import CapPosition, OutcomeProgress, outcome_progress, payments_against_caps
 from .what_if import WHAT_IF_PRODUCTIVITY_GAIN, what_if_profiles
 
@@ -63,10 +62,6 @@ SECTION_KEYS = (
 )
 
 
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
-
-
 def _rate(value: float | Decimal | None) -> float | None:
     return None if value is None else round(float(value), 10)
 
@@ -77,13 +72,6 @@ def _day(value: object) -> str | None:
 
 def _text(value: object) -> str | None:
     return None if value is None or pd.isna(value) else str(value)  # type: ignore[arg-type]
-
-
-def _number(value: Decimal | None) -> int | float | None:
-    """A measure total: an integer when whole (people, families), else a number."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def scope_project_ids(ledger: Ledger, fund_ids: Collection[str]) -> tuple[str, ...]:
@@ -134,18 +122,19 @@ def _history(
             {
                 "as_of": day.isoformat(),
                 **{key: fund.get(key) for key in HISTORY_KEYS},
-                "net_cash": _money(net),
-                "net_cash_plus_nav": _money(net + Decimal(fund["nav"])),
+                "net_cash": money_text(net),
+                "net_cash_plus_nav": money_text(net + Decimal(fund["nav"])),
             }
         )
     net = net_cash_at(cash, as_of)
     nav = Decimal(fund_at(as_of)["nav"])
     return {
         "year_ends": points,
-        "net_cash": _money(net),
-        "net_cash_plus_nav": _money(net + nav),
+        "net_cash": money_text(net),
+        "net_cash_plus_nav": money_text(net + nav),
         "cumulative_cash": [
-            {"date": c.date.isoformat(), "cumulative_net": _money(c.cumulative_net)} for c in cash
+            {"date": c.date.isoformat(), "cumulative_net": money_text(c.cumulative_net)}
+            for c in cash
         ],
     }
 
@@ -172,63 +161,40 @@ def _outcomes(p: OutcomeProgress) -> dict[str, Any]:
     return {
         "achieved": p.achieved,
         "forecast": p.forecast,
-        "payments": _money(p.payments),
-        "cost_per_outcome": _money(p.cost_per_outcome),
+        "payments": money_text(p.payments),
+        "cost_per_outcome": money_text(p.cost_per_outcome),
         "note": p.note,
-    }
-
-
-def _capitals(
-    ledger: Ledger, ids: tuple[str, ...], as_of: dt.date
-) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
-    """(invested, realised, NAV) over all of each project's holdings, valued in one pass;
-    a project nobody holds yet has nothing invested or earned."""
-    values = {
-        v.project_id: v
-        for v in value_projects(
-            ledger.holdings[ledger.holdings["project_id"].isin(ids)],
-            ledger.project_flows[ledger.project_flows["project_id"].isin(ids)],
-            ledger.marks[ledger.marks["project_id"].isin(ids)],
-            as_of,
-        )
-    }
-    zero = Decimal("0.00")
-    return {
-        pid: (values[pid].invested, values[pid].realised, values[pid].nav)
-        if pid in values
-        else (zero, zero, zero)
-        for pid in ids
     }
 
 
 def _stack(e: ProjectEconomics) -> dict[str, Any]:
     return {
-        "delivery_cost": _money(e.delivery_cost),
-        "innovation_cost": _money(e.innovation_cost),
-        "innovation_design_cost": _money(e.innovation_design_cost),
-        "innovation_pilot_cost": _money(e.innovation_pilot_cost),
-        "other_cost": _money(e.other_cost),
-        "project_expenditure": _money(e.project_expenditure),
-        "cost_of_financing": _money(e.cost_of_financing),
-        "unexplained": _money(e.unexplained),
-        "cost_to_government": _money(e.cost_to_government),
-        "beneficiaries": _number(e.beneficiaries),
-        "cost_per_beneficiary": _money(e.cost_per_beneficiary),
+        "delivery_cost": money_text(e.delivery_cost),
+        "innovation_cost": money_text(e.innovation_cost),
+        "innovation_design_cost": money_text(e.innovation_design_cost),
+        "innovation_pilot_cost": money_text(e.innovation_pilot_cost),
+        "other_cost": money_text(e.other_cost),
+        "project_expenditure": money_text(e.project_expenditure),
+        "cost_of_financing": money_text(e.cost_of_financing),
+        "unexplained": money_text(e.unexplained),
+        "cost_to_government": money_text(e.cost_to_government),
+        "beneficiaries": measure_number(e.beneficiaries),
+        "cost_per_beneficiary": money_text(e.cost_per_beneficiary),
         "payers": e.payers,
-        "cost_per_payer": _money(e.cost_per_payer),
+        "cost_per_payer": money_text(e.cost_per_payer),
         "notes": list(e.notes),
     }
 
 
-def _innovation(i: InnovationCost) -> dict[str, Any]:
+def innovation_record(i: InnovationCost) -> dict[str, Any]:
     return {
         "innovation_id": i.innovation_id,
         "stage": i.stage,
         "theme": i.theme,
         "name": i.name,
-        "estimated_cost": _money(i.estimated_cost),
-        "actual_cost": _money(i.actual_cost),
-        "variance": _money(i.variance),
+        "estimated_cost": money_text(i.estimated_cost),
+        "actual_cost": money_text(i.actual_cost),
+        "variance": money_text(i.variance),
         "status": i.status,
     }
 
@@ -238,7 +204,7 @@ def _cumulative(quarters: Iterable[CashQuarter]) -> list[dict[str, Any]]:
         {
             "quarter": q.quarter,
             "quarter_end": q.quarter_end.isoformat(),
-            "cumulative_net": _money(q.cumulative_net),
+            "cumulative_net": money_text(q.cumulative_net),
         }
         for q in quarters
     ]
@@ -255,9 +221,9 @@ def _contract(c: Any, payers: pd.DataFrame, position: CapPosition) -> dict[str, 
             {"payer": str(p.payer), "share": _rate(Decimal(str(p.share)))}
             for p in own.itertuples(index=False)
         ],
-        "cap": _money(position.cap),
-        "paid": _money(position.paid),
-        "headroom": _money(position.headroom),
+        "cap": money_text(position.cap),
+        "paid": money_text(position.paid),
+        "headroom": money_text(position.headroom),
         "over_cap": position.over_cap,
     }
 
@@ -286,7 +252,7 @@ def _project_details(
         contract_payers=ledger.contract_payers,
         outcome_payments=ledger.outcome_payments,
         project_measures=ledger.project_measures,
-        capital=_capitals(ledger, ids, as_of),
+        capital=project_capitals(ledger.holdings, ledger.project_flows, ledger.marks, ids, as_of),
     )
     registers: dict[str, list[InnovationCost]] = {pid: [] for pid in ids}
     for innovation in innovation_register(
@@ -366,7 +332,7 @@ def _project_details(
                         "instrument": str(h.instrument),
                         "commitment": None
                         if pd.isna(h.commitment_pence)
-                        else _money(pence_to_decimal(h.commitment_pence)),
+                        else money_text(pence_to_decimal(h.commitment_pence)),
                     }
                     for h in own_holdings.itertuples(index=False)
                 ],
@@ -375,14 +341,14 @@ def _project_details(
                         "holder_id": str(m.holder_id),
                         "tranche": str(m.tranche),
                         "date": _day(m.date),
-                        "fair_value": _money(pence_to_decimal(m.fair_value_pence)),
+                        "fair_value": money_text(pence_to_decimal(m.fair_value_pence)),
                         "method": _text(m.method) or "",
                         "note": _text(m.note) or "",
                     }
                     for m in latest[latest["project_id"] == pid].itertuples(index=False)
                 ],
                 "economics": _stack(stacks[pid]),
-                "innovations": [_innovation(i) for i in registers[pid]],
+                "innovations": [innovation_record(i) for i in registers[pid]],
                 "cash_profile": _cumulative(actuals.get(pid, ())),
                 "what_if": {
                     "productivity_gain": _rate(WHAT_IF_PRODUCTIVITY_GAIN),
@@ -420,7 +386,7 @@ def _innovation_matrix(
     themes = sorted({cell.theme for cell in summary.project_theme})
     cells: dict[str, dict[str, str | None]] = {pid: {} for pid in ids}
     for cell in summary.project_theme:
-        cells[cell.project_id][cell.theme] = _money(cell.actual_cost)
+        cells[cell.project_id][cell.theme] = money_text(cell.actual_cost)
     by_project = progress["project"]
     return {
         "themes": themes,
@@ -449,7 +415,7 @@ def _claims_ageing(ledger: Ledger, ids: tuple[str, ...], as_of: dt.date) -> list
         contract_ids=list(in_scope),
     )
     return [
-        {"stage": a.stage, "bucket": a.bucket, "claims": a.claims, "amount": _money(a.amount)}
+        {"stage": a.stage, "bucket": a.bucket, "claims": a.claims, "amount": money_text(a.amount)}
         for a in position.ageing
     ]
 
@@ -463,7 +429,7 @@ def _investor_flows(ledger: Ledger, fund_ids: Collection[str]) -> list[dict[str,
             "investor_id": str(f.investor_id),
             "date": _day(f.date),
             "kind": str(f.kind),
-            "amount": _money(pence_to_decimal(int(f.amount_pence))),
+            "amount": money_text(pence_to_decimal(int(f.amount_pence))),
         }
         for f in flows.itertuples(index=False)
     ]

@@ -17,12 +17,13 @@ from sqlalchemy import Connection, select
 
 from passu.portfolio.interchange.parse import ATTRIBUTES
 from passu.portfolio.interchange.tables import Col, TableSpec
+from passu.valuation.money import money_text
 
 ROW_ID = "__id__"
 
 
 def _money_text(value: Any) -> str:
-    return "" if value is None else f"{value:.2f}"
+    return money_text(value) or ""
 
 
 def _decimal_text(value: Any) -> str:

@@ -17,20 +17,18 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, update
 
-from passu.portfolio.errors import InputError, Problem, UsageError
+from passu.portfolio.errors import InputError, UsageError
 from passu.portfolio.interchange.canonical import ROW_ID, read_canonical, to_records
-from passu.portfolio.interchange.parse import ATTRIBUTES, ROW, canonical_frame
+from passu.portfolio.interchange.parse import ATTRIBUTES, ROW, parse_tables
 from passu.portfolio.interchange.reader import RawPortfolio, read_portfolio
 from passu.portfolio.interchange.tables import (
     BY_NAME,
-    FLOW_TABLES,
-    REQUIRED_TABLES,
-    SPECS,
     TableSpec,
 )
 from passu.portfolio.interchange.validate import validate
 from passu.portfolio.store import audit, locks
 from passu.portfolio.store.database import require_schema, writing
+from passu.valuation.cells import table_order
 
 OCCURRENCE = "__occurrence__"
 
@@ -99,7 +97,7 @@ def import_portfolio(
             append,
             tuple(
                 TableChange(p.spec.name, len(p.added), len(p.changed), len(p.removed_ids))
-                for p in sorted(plans, key=lambda p: _order(p.spec.name))
+                for p in sorted(plans, key=lambda p: table_order(p.spec.name))
             ),
         )
         audit.record(
@@ -119,41 +117,9 @@ def import_portfolio(
     return report
 
 
-def _order(name: str) -> int:
-    return [s.name for s in SPECS].index(name)
-
-
 def _parse_all(raw: RawPortfolio, append: bool) -> dict[str, pd.DataFrame]:
-    problems: list[Problem] = []
-    if append:
-        for name, table in raw.tables.items():
-            if name not in FLOW_TABLES:
-                problems.append(
-                    Problem(
-                        table.file,
-                        None,
-                        None,
-                        f"only flow tables with --append ({', '.join(FLOW_TABLES)})",
-                        name,
-                    )
-                )
-    else:
-        for name in REQUIRED_TABLES:
-            if name not in raw.tables:
-                problems.append(
-                    Problem(
-                        f"{name}.csv", None, None, "this required table in the import", "it missing"
-                    )
-                )
-    if problems:
-        raise InputError(problems)
-    frames: dict[str, pd.DataFrame] = {}
-    for name in sorted(raw.tables, key=_order):
-        frame, table_problems = canonical_frame(raw.tables[name], BY_NAME[name])
-        problems.extend(table_problems)
-        frames[name] = frame
-    if problems:
-        raise InputError(problems)
+    """Every table checked cell by cell, the same code ``Ledger.from_csv`` runs."""
+    frames = parse_tables(raw.tables, append=append)
     if not raw.tables:
         raise UsageError(f"{raw.source}: no tables found (expected files such as funds.csv)")
     return frames
@@ -223,7 +189,7 @@ def _sync_plan(conn: Connection, spec: TableSpec, new: pd.DataFrame) -> _Plan:
 
 def _write(conn: Connection, plans: list[_Plan]) -> None:
     # Children lose rows before parents do; parents gain rows before children.
-    ordered = sorted(plans, key=lambda p: _order(p.spec.name))
+    ordered = sorted(plans, key=lambda p: table_order(p.spec.name))
     for plan in reversed(ordered):
         if plan.removed_ids:
             table = plan.spec.table

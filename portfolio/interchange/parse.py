@@ -7,7 +7,7 @@ problems on as portfolio's ``Problem`` and ``InputError``, which the CLI prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -26,24 +26,18 @@ __all__ = [
     "canonical_frame",
     "input_error",
     "parse_tables",
-    "portfolio_problems",
 ]
-
-
-def portfolio_problems(found: Iterable[valuation_problems.Problem]) -> list[Problem]:
-    """valuation's problems as portfolio's (the same fields, the same one-line text)."""
-    return [Problem(p.file, p.row, p.column, p.expected, p.found) for p in found]
 
 
 def input_error(error: valuation_problems.LedgerInputError) -> InputError:
     """A refusal from ``valuation/`` as the ``InputError`` the CLI prints (exit 2)."""
-    return InputError(portfolio_problems(error.problems))
+    return InputError(error.problems)
 
 
 def canonical_frame(raw: RawTable, spec: TableSchema) -> tuple[pd.DataFrame, list[Problem]]:
     """The table as canonical text (``""`` for empty), plus every problem found."""
     frame, found = cells.canonical_frame(raw, spec)
-    return frame, portfolio_problems(found)
+    return frame, list(found)
 
 
 def parse_tables(

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 import pandas as pd
 
 from passu.portfolio.errors import Problem
-from passu.portfolio.interchange.parse import portfolio_problems
 from passu.valuation import table_rules
 from passu.valuation.table_rules import SHARE_TOLERANCE, Fetch
 
@@ -25,4 +24,4 @@ def validate(
     library_codes: frozenset[str] = frozenset(),
 ) -> list[Problem]:
     """Every cross-row and cross-table problem of an import's final state."""
-    return portfolio_problems(table_rules.validate(imported, fetch, library_codes))
+    return list(table_rules.validate(imported, fetch, library_codes))

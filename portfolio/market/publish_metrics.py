@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from passu.portfolio.store.frames import Ledger
-from passu.valuation.money import pence_to_decimal
+from passu.valuation.money import money_text, pence_to_decimal
 
 METRICS_COLUMNS = (
     "project_id",
@@ -27,7 +27,7 @@ def quarter_label(start: dt.date) -> str:
 
 
 def money(pence: int) -> str:
-    return f"{pence_to_decimal(int(pence)):.2f}"
+    return str(money_text(pence_to_decimal(int(pence))))
 
 
 def number(value: Decimal) -> str:

@@ -33,6 +33,7 @@ from passu.portfolio.store.market_models import (
     MarketResult,
 )
 from passu.valuation.market import GROUPINGS, MarketRow, MarketSummary, market_summary
+from passu.valuation.money import money_text
 
 LIST_COLUMNS = {"countries", "organisation_ids", "payer_ids", "recipient_ids"}
 
@@ -183,7 +184,7 @@ class MarketView:
 
 
 def _money(value: Decimal) -> str:
-    return f"{value:.2f}"
+    return str(money_text(value))
 
 
 def _row_document(row: MarketRow, key: str) -> dict[str, Any]:

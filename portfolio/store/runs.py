@@ -8,8 +8,6 @@ never replaced. Replaced and reopened figures are kept in the history table.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
@@ -19,29 +17,7 @@ from passu.portfolio.errors import ConflictError, UsageError
 from passu.portfolio.store import audit
 from passu.portfolio.store.database import require_schema, writing
 from passu.portfolio.store.models import ValuationRun, ValuationRunHistory
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    run_id: int
-    as_of: dt.date
-    scope: str
-    status: str
-    fingerprint: str
-    created_at: dt.datetime
-    created_by: str
-    approved_at: dt.datetime | None
-    approved_by: str | None
-
-
-@dataclass(frozen=True)
-class StoredRun:
-    info: RunInfo
-    figures: str  # the JSON document exactly as `passu value --format json` printed it
-
-    @property
-    def document(self) -> dict[str, Any]:
-        return json.loads(self.figures)  # type: ignore[no-any-return]
+from passu.portfolio.store.run_info import RunInfo, StoredRun
 
 
 def _info(row: Any) -> RunInfo:

@@ -13,9 +13,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from passu.cli.main import cli
-from passu.portfolio.report_bundle import CommitteeBundle, ReportRun
+from passu.portfolio.report_bundle import CommitteeBundle
 from passu.portfolio.reporting import committee_bundle
 from passu.portfolio.store import runs
+from passu.portfolio.store.run_info import StoredRun
 from passu.reports.committee import build_committee_pack, render_committee_pack
 from passu.valuation.report_sections import SECTION_KEYS
 
@@ -43,7 +44,7 @@ def test_the_pack_renders_from_a_run_read_back_from_its_json(sample_engine, tmp_
     stored = committee_bundle(sample_engine, AS_OF, "SOF1")
     text = tmp_path / "run.json"
     text.write_text(stored.run.figures, encoding="utf-8")
-    run = ReportRun(stored.run.info, text.read_text(encoding="utf-8"))
+    run = StoredRun(stored.run.info, text.read_text(encoding="utf-8"))
     pack = build_committee_pack(CommitteeBundle(run, None, None, None))
     assert pack.bridge.table is None
     assert pack.cover.subtitle == "Social Outcomes Fund I (SOF1)"
