@@ -76,7 +76,8 @@ def value(ledger: Ledger, as_of: dt.date, fund: str | None = None) -> Run:
 def __getattr__(name: str) -> Any:
     # Ledger and Run on first use: importing pandas for `passu --help` would cost a second.
     if name == "Ledger":
-        from passu.valuation.ledger import Ledger
+        # valuation's Ledger, with the unit-cost library passu ships known to from_csv.
+        from passu.portfolio.ledgers import Ledger
 
         return Ledger
     if name == "Run":

@@ -191,7 +191,12 @@ def _unit_value_factors(frame: pd.DataFrame) -> list[Problem]:
 def _unit_value_codes(
     imported: Mapping[str, pd.DataFrame], fetch: Fetch, library_codes: frozenset[str]
 ) -> list[Problem]:
-    metrics = _state("outcome_metrics", ("metric_id", "unit_value_code"), imported, fetch)
+    # The row number comes with the imported rows, so the problem names its row.
+    metrics = (
+        imported["outcome_metrics"][[ROW, "metric_id", "unit_value_code"]]
+        if "outcome_metrics" in imported
+        else fetch("outcome_metrics", ("metric_id", "unit_value_code"))
+    )
     codes = set(_state("unit_values", ("code",), imported, fetch)["code"]) | library_codes
     used = metrics[metrics["unit_value_code"].ne("") & ~metrics["unit_value_code"].isin(codes)]
     problems = []
