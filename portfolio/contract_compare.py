@@ -129,7 +129,8 @@ def _row(basis: str, result: ContractComparison, whole: bool) -> tuple[object, .
         basis,
         result.people_treated,
         float(result.success_rate),
-        int(result.outcomes) if whole else result.outcomes,
+        # Always a number in JSON and CSV (a fractional count as a float, not text).
+        int(result.outcomes) if whole else float(result.outcomes),
         result.cost_per_outcome,
         result.total_paid,
     )

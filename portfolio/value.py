@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from passu.portfolio.errors import UsageError
 from passu.portfolio.reference.benchmarks import yields_with
-from passu.portfolio.reference.packaged import annual_benchmarks
+from passu.portfolio.reference.packaged import annual_benchmarks, gdp_deflator
 from passu.portfolio.reference.unit_values import merged_unit_values
 from passu.portfolio.store import runs
 from passu.portfolio.store.database import require_schema
@@ -113,6 +113,7 @@ def run_of(
             gilt_yields=inputs.yields,
             annual_benchmarks=inputs.annual,
             unit_values=merged_unit_values(inputs.frames.unit_values),
+            deflator=gdp_deflator(),
             report_sections=report_sections,
             progress=progress,
         )

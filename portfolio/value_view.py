@@ -17,6 +17,8 @@ _RETURNS = (
     Column("moic", "multiple"),
     Column("irr", "rate"),
     Column("irr_note"),
+    # Flows spanning under a year: the simple return instead of an IRR (issue 18).
+    Column("period_return", "rate", "period return (not annualised)"),
 )
 
 
@@ -29,9 +31,11 @@ def _fund_rows(fund: dict[str, Any]) -> list[Figure]:
     (PME) shows each of its numeric parts."""
     rows = []
     for entry in FUND_FIGURES:
-        if not entry.cli:
+        if not entry.cli or entry.note_for:
             continue
         value = fund.get(entry.key)
+        if entry.only_when_set and value is None:
+            continue
         if entry.parts:
             rows += [
                 Figure(
@@ -72,6 +76,16 @@ def headline(document: dict[str, Any]) -> Figures:
         for entry in FUND_FIGURES
         if entry.noted and fund.get(f"{entry.key}_note")
     ]
+    notes += [
+        f"{entry.label}: {fund[entry.key]}"
+        for entry in FUND_FIGURES
+        if entry.note_for and fund.get(entry.key)
+    ]
+    if social.get("rebased"):
+        notes.append(
+            f"social value: unit values in several price years, rebased to "
+            f"{social['price_year']} prices with the GDP deflator"
+        )
     if document.get("illustrative"):
         notes.append(ILLUSTRATIVE)
     title = "All funds together" if fund["fund_id"] == "ALL" else f"Fund {fund['fund_id']}"
@@ -87,6 +101,7 @@ MONEY = (
     "invested",
     "realised",
     "cost_outstanding",
+    "realised_gain",
     "expected",
     "actual",
     "difference",

@@ -69,6 +69,14 @@ def _fund_figures(fund: dict[str, Any], entry: FundFigure) -> tuple[Figure, ...]
     is missing. A run stored before a figure existed shows it as missing."""
     value = fund.get(entry.key)
     note = fund.get(f"{entry.key}_note") if entry.noted else None
+    # Caveats other figures carry on this one, or on the figures shown under it.
+    caveats = [
+        str(fund[e.key])
+        for e in FUND_FIGURES
+        if e.note_for and e.note_for in (entry.key, *entry.detail) and fund.get(e.key)
+    ]
+    if caveats:
+        note = "; ".join([note, *caveats] if note else caveats)
     if entry.parts:
         shown = [p for p in entry.parts if p.kind != "text"]
         # One reason under the group's last figure, not the same line under each.
@@ -88,7 +96,7 @@ def _fund_figures(fund: dict[str, Any], entry: FundFigure) -> tuple[Figure, ...]
         Figure(
             entry.heading,
             _text(entry.kind, value, entry.places),
-            note or (", ".join(details) if details else None),
+            "; ".join(x for x in (", ".join(details), note) if x) or None,
         ),
     )
 
@@ -97,6 +105,8 @@ def _fund_group(fund: dict[str, Any], title: str) -> FigureGroup:
     """The registry's fund figures of one pack group, by rank, then in registry order."""
     figures: tuple[Figure, ...] = ()
     for entry in sorted((e for e in FUND_FIGURES if e.pack == title), key=lambda e: e.rank):
+        if entry.only_when_set and fund.get(entry.key) is None:
+            continue
         figures += _fund_figures(fund, entry)
     return FigureGroup(title, figures)
 
@@ -132,7 +142,13 @@ def headline_groups(document: dict[str, Any]) -> tuple[FigureGroup, ...]:
             Figure("Fiscal (savings to the public purse)", money_short(value["fiscal"])),
             Figure("Economic (wider economic benefit)", money_short(value["economic"])),
             Figure("Social (wellbeing and public value)", money_short(value["social"])),
-            Figure("Total value", money_short(value["total"])),
+            Figure(
+                "Total value",
+                money_short(value["total"]),
+                f"unit values in several price years, rebased to {value['price_year']} prices"
+                if value.get("rebased")
+                else None,
+            ),
             Figure("Value per £1 of outcome payments", per_pound(_total(value["per_pound_paid"]))),
             Figure("Value per £1 invested", per_pound(_total(value["per_pound_invested"]))),
         ),

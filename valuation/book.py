@@ -31,7 +31,13 @@ HOLDING_KEYS = ("project_id", "holder_id", "tranche")
 NO_FLOWS = IrrResult(None, NOTE_NO_FLOWS, False)
 # A pooling of holdings: the pool of each holding (-1: in none) and how many pools.
 Pools = tuple[np.ndarray, int]
-_MONEY = ["invested_pence", "realised_pence", "nav_pence", "cost_outstanding_pence"]
+_MONEY = [
+    "invested_pence",
+    "realised_pence",
+    "nav_pence",
+    "cost_outstanding_pence",
+    "realised_gain_pence",
+]
 
 
 def _sum_by(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
@@ -128,8 +134,10 @@ class HoldingBook:
         ):
             positions[column] = _sum_by(self.flow_code, values, self.size)
 
-        # The latest mark dated ≤ T, rolled forward with the cash that moved strictly
-        # after it (a mark is the value on its date, flows of that date included).
+        # The latest mark dated ≤ T, rolled forward date by date with the cash that moved
+        # strictly after it (a mark is the value at the end of its date, that date's
+        # flows included), never below nil at any date: a drawdown after NAV reached the
+        # floor is held at cost. With no mark, NAV is the cost outstanding.
         mark_code = code[n_h + n_f :]
         mark_moment = dated_marks["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
         latest = np.lexsort((mark_moment, mark_code))
@@ -143,12 +151,18 @@ class HoldingBook:
         fair_values = dated_marks["fair_value_pence"].to_numpy(dtype=np.int64)
         mark_value[mark_code[last]] = fair_values[last]
         fc = self.flow_code
-        after = ~has_mark[fc] | (moments.astype(np.int64) > mark_at[fc])
-        roll = _sum_by(fc[after], (drawn - received)[after], self.size)
-        positions["nav_pence"] = np.clip(mark_value + roll, 0, None)
-        positions["cost_outstanding_pence"] = (
-            positions["invested_pence"] - positions["repaid_pence"] - positions["written_off_pence"]
+        after = has_mark[fc] & (moments.astype(np.int64) > mark_at[fc])
+        rolled = _rolled_forward(
+            mark_value, fc[after], self.flow_day[after], (drawn - received)[after]
         )
+        owed = (
+            positions["invested_pence"] - positions["repaid_pence"] - positions["written_off_pence"]
+        ).to_numpy(dtype=np.int64)
+        positions["nav_pence"] = np.where(has_mark, rolled, np.clip(owed, 0, None))
+        # Repayments beyond cost are no negative cost: cost outstanding stops at nil and
+        # the excess is a realised gain.
+        positions["cost_outstanding_pence"] = np.clip(owed, 0, None)
+        positions["realised_gain_pence"] = np.clip(-owed, 0, None)
         self.positions = positions
         self._drawdown_rows = flows.loc[self._draw, ["project_id", "date", "amount_pence"]]
         self._holding_irrs: list[IrrResult] | None = None
@@ -205,7 +219,8 @@ class HoldingBook:
     # --- figures ------------------------------------------------------------------
 
     def totals(self, pools: Pools) -> np.ndarray:
-        """Σ invested, realised, NAV and cost outstanding (pence) per pool: shape (pools, 4)."""
+        """Σ invested, realised, NAV, cost outstanding and realised gain (pence) per pool:
+        shape (pools, 5)."""
         pool_of, count = pools
         inside = pool_of >= 0
         money = self.positions[_MONEY].to_numpy(dtype=np.int64)
@@ -277,6 +292,26 @@ class HoldingBook:
     @property
     def cash_amount(self) -> np.ndarray:
         return self._cash[2]
+
+
+def _rolled_forward(
+    start: np.ndarray, code: np.ndarray, day: np.ndarray, change: np.ndarray
+) -> np.ndarray:
+    """Each holding's ``start`` value carried through its ``change``s date by date,
+    floored at nil after every date: vₖ = max(0, vₖ₋₁ + Δₖ).
+
+    With Sₖ = start + Δ₁ + … + Δₖ (start ≥ 0) that is v = Sₙ − min(0, min over k of Sₖ),
+    so one sort and two cumulative scans value every holding at once.
+    """
+    out = np.clip(start, 0, None)
+    if not len(code):
+        return out
+    code, day, change = _net(code, day, change.astype(np.int64))
+    sums = pd.Series(change).groupby(code).cumsum().to_numpy() + start[code]
+    lowest = pd.Series(np.minimum(sums, 0)).groupby(code).cummin().to_numpy()
+    ends = np.r_[code[1:] != code[:-1], True]
+    out[code[ends]] = sums[ends] - lowest[ends]
+    return out
 
 
 def _net(

@@ -10,11 +10,15 @@
   gilt yield averaged over the drawdown's quarter, for the tenor nearest the
   holding's term: a term (project end − start; with no project end, the latest
   end of its outcome contracts) under 7.5 years takes the 5-year yield,
-  otherwise the 10-year
+  otherwise the 10-year; a quarter the 5-year series lacks (it starts in 2009)
+  is priced at that quarter's 10-year yield, named in ``benchmark_note``, and
+  only a quarter neither series has is an error
 - spread = (cost of capital − benchmark) × 10,000 basis points
 - beside them, the Green Book STPR (3.5% real) and its nominal equivalent,
   each averaged over the drawdown years weighted by amount, from the annual
-  benchmark table, so a nominal IRR is never set against a real rate alone
+  benchmark table, so a nominal IRR is never set against a real rate alone;
+  when a drawdown year has no nominal equivalent in the table the nominal rate
+  is ``None`` and ``green_book_note`` names the years (never a partial average)
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ __all__ = [
     "cost_of_capital",
     "cost_of_capital_in",
     "drawdown_benchmark",
+    "drawdown_benchmark_noted",
     "project_tenors",
 ]
 
@@ -48,7 +53,8 @@ DAYS_PER_YEAR = 365.25  # a term in calendar years, leap days averaged in
 
 
 class MissingYieldError(ValueError):
-    """A drawdown falls in a quarter with no gilt yield for its tenor.
+    """A drawdown falls in a quarter with no gilt yield for its tenor (for the 5-year
+    tenor: nor a 10-year yield to stand in).
 
     ``quarter`` and ``tenor`` name the earliest gap; ``missing`` lists them all.
     """
@@ -58,8 +64,9 @@ class MissingYieldError(ValueError):
         self.tenor = tenor
         self.missing = missing or ((quarter, tenor),)
         more = f" (and {len(self.missing) - 1} more)" if len(self.missing) > 1 else ""
+        which = "5-year or 10-year" if tenor == 5 else f"{tenor}-year"
         super().__init__(
-            f"no {tenor}-year gilt yield for {quarter}, needed to price drawdowns in it{more}"
+            f"no {which} gilt yield for {quarter}, needed to price drawdowns in it{more}"
         )
 
 
@@ -94,6 +101,9 @@ class CostOfCapital:
     green_book_stpr_real: float | None
     green_book_nominal_equivalent: float | None
     green_book_years_missing: tuple[int, ...]
+    green_book_note: str | None = None
+    benchmark_note: str | None = None
+    period_return: float | None = None  # flows spanning under a year: not annualised
 
 
 def cost_of_capital(
@@ -147,8 +157,15 @@ def cost_of_capital_in(
     financing = pool.realised + pool.nav - pool.invested
 
     drawdowns = book.drawdowns(in_projects)
-    benchmark = drawdown_benchmark(drawdowns, projects, outcome_contracts, gilt_yields)
+    benchmark, benchmark_note = drawdown_benchmark_noted(
+        drawdowns, projects, outcome_contracts, gilt_yields
+    )
     real, nominal, missing_years = _green_book(drawdowns, annual_benchmark)
+    green_book_note = None
+    if missing_years:
+        nominal = None
+        listed = ", ".join(str(y) for y in missing_years)
+        green_book_note = f"no GDP deflator for {listed} in the annual table: no nominal equivalent"
 
     payments = None if outcome_payments_pence is None else pence_to_decimal(outcome_payments_pence)
     share = float(financing / payments) if payments else None
@@ -172,6 +189,9 @@ def cost_of_capital_in(
         green_book_stpr_real=real,
         green_book_nominal_equivalent=nominal,
         green_book_years_missing=missing_years,
+        green_book_note=green_book_note,
+        benchmark_note=benchmark_note,
+        period_return=pool.period_return,
     )
 
 
@@ -185,8 +205,19 @@ def drawdown_benchmark(
 
     ``drawdowns`` has project_id, date and amount_pence; ``None`` when empty.
     """
+    return drawdown_benchmark_noted(drawdowns, projects, outcome_contracts, gilt_yields)[0]
+
+
+def drawdown_benchmark_noted(
+    drawdowns: pd.DataFrame,
+    projects: pd.DataFrame,
+    outcome_contracts: pd.DataFrame,
+    gilt_yields: pd.DataFrame,
+) -> tuple[float | None, str | None]:
+    """``drawdown_benchmark`` and its note: the quarters a 5-year drawdown was priced at
+    the 10-year yield because the 5-year series has no yield for them (else ``None``)."""
     if drawdowns.empty:
-        return None
+        return None, None
     tenors = project_tenors(projects, outcome_contracts, drawdowns["project_id"].unique())
     priced = drawdowns.assign(
         tenor_years=drawdowns["project_id"].map(tenors).astype(np.int64),
@@ -195,6 +226,11 @@ def drawdown_benchmark(
     yields = gilt_yields.assign(quarter=gilt_yields["quarter_end"].dt.to_period("Q"))
     yields = yields.astype({"tenor_years": np.int64})[["quarter", "tenor_years", "yield_"]]
     priced = priced.merge(yields, on=["quarter", "tenor_years"], how="left")
+    long = yields.loc[yields["tenor_years"] == 10, ["quarter", "yield_"]]
+    long = long.rename(columns={"yield_": "yield_10"})
+    priced = priced.merge(long, on="quarter", how="left")
+    stand_in = priced["yield_"].isna() & priced["tenor_years"].eq(5) & priced["yield_10"].notna()
+    priced["yield_"] = priced["yield_"].where(~stand_in, priced["yield_10"])
     gaps = priced.loc[priced["yield_"].isna(), ["quarter", "tenor_years"]].drop_duplicates()
     if len(gaps):
         listed = tuple(
@@ -202,7 +238,16 @@ def drawdown_benchmark(
         )
         raise MissingYieldError(listed[0][0], listed[0][1], listed)
     amounts = priced["amount_pence"].to_numpy(dtype=np.float64)
-    return float(np.dot(amounts, priced["yield_"].to_numpy(dtype=np.float64)) / amounts.sum())
+    rate = float(np.dot(amounts, priced["yield_"].to_numpy(dtype=np.float64)) / amounts.sum())
+    note = None
+    if stand_in.any():
+        quarters = sorted({(q.year, q.quarter) for q in priced.loc[stand_in, "quarter"]})
+        named = ", ".join(f"{y}Q{q}" for y, q in quarters)
+        note = (
+            f"no 5-year gilt yield for {named}: drawdowns on projects under 7.5 years "
+            "priced at the 10-year yield"
+        )
+    return rate, note
 
 
 def project_tenors(
@@ -230,7 +275,7 @@ def _green_book(
     """STPR (real) and its nominal equivalent, amount-weighted over drawdown years.
 
     Only years present in the table with a value count; drawdown years without
-    a nominal equivalent are returned so a report can say so.
+    a nominal equivalent are returned, and the caller reports no nominal rate.
     """
     if drawdowns.empty:
         return None, None, ()

@@ -4,15 +4,20 @@ Per holding (project_id, holder_id, tranche), using only rows dated ≤ T:
 
 - invested = Σ drawdowns
 - realised = Σ repayments + interest + dividends (the receipts)
-- NAV = the latest mark dated ≤ T, rolled forward to T: + drawdowns − receipts
-  dated after the mark and ≤ T, never below 0; with no mark, rolled forward
-  from 0 (a new holding is valued at cost)
-- cost outstanding = invested − repayments − write-offs (a write-off moves no
-  cash: it leaves invested, realised and the cash flows unchanged)
+- NAV = the latest mark dated ≤ T (its value at the end of its date, so that
+  date's flows are in it), rolled forward date by date to T: + drawdowns −
+  receipts dated after the mark and ≤ T, floored at nil after each date (a
+  drawdown after NAV reached nil is held at cost); with no mark, the cost
+  outstanding (interest and dividends are income, not a return of cost)
+- cost outstanding = invested − repayments − write-offs, never below nil (a
+  write-off moves no cash: it leaves invested, realised and the cash flows
+  unchanged); repayments beyond cost are the realised gain
+- realised gain = repayments + write-offs − invested where that is positive
 - MOIC = (realised + NAV) / invested, ``None`` when nothing was invested
   (``multiples.total_multiple``, the ratio TVPI is for a fund)
 - IRR = XIRR of drawdowns (negative) and receipts (positive) plus NAV as a
-  positive flow at T
+  positive flow at T; over flows spanning less than a year no IRR, and the
+  simple return of the period (``period_return``) instead (returns.py)
 
 A pool (a project, a tranche, a fund's own holdings) is the same over its
 holdings together: their flows pooled and their NAVs at T summed.
@@ -53,8 +58,20 @@ __all__ = [
 ]
 
 _NO_FLOWS = IrrResult(None, NOTE_NO_FLOWS, False)
-# invested, realised, nav, cost_outstanding, moic, irr, irr_note, multiple_sign_changes
-_Figures = tuple[Decimal, Decimal, Decimal, Decimal, float | None, float | None, str | None, bool]
+# invested, realised, nav, cost_outstanding, moic, irr, irr_note, multiple_sign_changes,
+# realised_gain, period_return
+_Figures = tuple[
+    Decimal,
+    Decimal,
+    Decimal,
+    Decimal,
+    float | None,
+    float | None,
+    str | None,
+    bool,
+    Decimal,
+    float | None,
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +89,8 @@ class HoldingValue:
     irr: float | None
     irr_note: str | None
     multiple_sign_changes: bool
+    realised_gain: Decimal
+    period_return: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +106,8 @@ class ProjectValue:
     irr: float | None
     irr_note: str | None
     multiple_sign_changes: bool
+    realised_gain: Decimal
+    period_return: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +123,8 @@ class PoolValue:
     irr: float | None
     irr_note: str | None
     multiple_sign_changes: bool
+    realised_gain: Decimal
+    period_return: float | None
 
 
 def holding_positions(
@@ -114,7 +137,7 @@ def holding_positions(
 
     Columns: project_id, holder_id, tranche, commitment_pence, invested_pence,
     realised_pence, repaid_pence, written_off_pence, nav_pence,
-    cost_outstanding_pence (definitions in the module docstring). Holdings
+    cost_outstanding_pence, realised_gain_pence (definitions in the module docstring). Holdings
     are those in ``holdings`` plus any that only flows or marks name, so no
     money is dropped for want of a holdings row.
     """
@@ -273,7 +296,7 @@ def _figures(pools: Pools, book: HoldingBook, irrs: Sequence[IrrResult]) -> list
     result: list[_Figures] = []
     # tolist() gives Python ints, so pounds are built directly (as pence_to_decimal
     # does, without its type check: tens of thousands of values per run).
-    for (invested, realised, nav, cost_outstanding), irr in zip(
+    for (invested, realised, nav, cost_outstanding, gain), irr in zip(
         book.totals(pools).tolist(), irrs, strict=True
     ):
         result.append(
@@ -286,6 +309,8 @@ def _figures(pools: Pools, book: HoldingBook, irrs: Sequence[IrrResult]) -> list
                 irr.rate,
                 irr.note,
                 irr.multiple_sign_changes,
+                Decimal(gain).scaleb(-2),
+                irr.period_return,
             )
         )
     return result
@@ -293,4 +318,4 @@ def _figures(pools: Pools, book: HoldingBook, irrs: Sequence[IrrResult]) -> list
 
 def _empty_figures() -> _Figures:
     nil = pence_to_decimal(0)
-    return (nil, nil, nil, nil, None, _NO_FLOWS.rate, _NO_FLOWS.note, False)
+    return (nil, nil, nil, nil, None, _NO_FLOWS.rate, _NO_FLOWS.note, False, nil, None)

@@ -104,7 +104,7 @@ def fund_pme(
     # flows carried daily. The XIRR is the project's own (pyxirr underneath, an NPV
     # scan when it finds no root), so at a nil yield direct alpha is the net IRR.
     carried = amounts.astype(np.float64) * np.exp(log_at_t - log_at_flow)
-    result = xirr(np.append(days, t), np.append(carried, float(nav_pence)))
+    result = xirr(np.append(days, t), np.append(carried, float(nav_pence)), annualise_short=True)
     # A multiple-root warning from xirr (rate given, note set) is not carried:
     # Pme.note only ever says why a figure is missing.
     note = None if result.rate is not None else f"direct alpha: {result.note}"

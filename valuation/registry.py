@@ -22,6 +22,7 @@ import pandas as pd
 from .cost_of_capital import CostOfCapital
 from .fund import FundValue
 from .pme import fund_pme_figure
+from .returns import xirr
 
 __all__ = [
     "CAPITAL",
@@ -84,6 +85,10 @@ class FundFigure:
     name the pack and its methods page give it (else the label); ``rank``: its place in
     its pack group (figures without one follow, in registry order), so the headline reads
     as a committee expects (net IRR first) while a new figure needs no rank.
+    ``note_for``: a text figure that is a caveat on another figure (its key), written as
+    its own key after the older ones; the CLI prints it among the notes and the pack
+    under that figure, when it is set. ``only_when_set``: the CLI table and the pack
+    show the figure only when it is not null (a period return beside a missing IRR).
     """
 
     key: str
@@ -101,6 +106,8 @@ class FundFigure:
     places: int = 1  # decimal places of a rate shown as a percentage in the pack
     title: str = ""
     rank: int = 100
+    note_for: str = ""
+    only_when_set: bool = False  # shown in the CLI and the pack only when not null
 
     @property
     def heading(self) -> str:
@@ -123,7 +130,24 @@ class SectionFigure:
     table: bool = True  # a row in docs/figures.md
 
 
-_IRR_NOTE = "null with the reason in the note beside it when undefined"
+_IRR_NOTE = (
+    "null with the reason in the note beside it when undefined, and over flows spanning "
+    "less than a year (not annualised: the period return beside it instead)"
+)
+_PERIOD = (
+    "The simple return over flows spanning less than 365 days, Σ inflows ÷ Σ outflows − 1 "
+    "(same-date flows netted, NAV at T an inflow), shown where the IRR is not annualised "
+    "(GIPS); null over a year or more."
+)
+
+
+def _net_period_return(c: FundContext) -> float | None:
+    """The net flows' period return (returns.py), NAV at T a final inflow."""
+    flows = c.net_flows
+    dates = [*flows["date"], *([pd.Timestamp(c.as_of)] if c.nav_pence else [])]
+    amounts = [*flows["amount_pence"].tolist(), *([c.nav_pence] if c.nav_pence else [])]
+    return xirr(dates, amounts).period_return
+
 
 FUND_FIGURES: tuple[FundFigure, ...] = (
     FundFigure("committed", "committed", "money", "Σ commitments to the fund's investors.",
@@ -141,7 +165,8 @@ FUND_FIGURES: tuple[FundFigure, ...] = (
                title="unfunded commitments", rank=3),
     FundFigure("nav", "NAV (holdings + cash)", "money",
                "The fund's NAV: Σ NAV of its holdings (the latest fair-value mark (IPEV) ≤ T, "
-               "rolled forward by later drawdowns less receipts, never below nil) + fund cash.",
+               "rolled forward by later drawdowns less receipts date by date, never below nil; "
+               "no mark: cost outstanding) + fund cash.",
                "valuation/fund.py: value_fund_in", lambda c: c.fund.nav, pack=CAPITAL,
                detail=("holdings_nav", "cash"), title="net asset value", rank=5),
     FundFigure("cash", "fund cash", "money",
@@ -183,8 +208,10 @@ FUND_FIGURES: tuple[FundFigure, ...] = (
     FundFigure("hmt_benchmark", "HM Treasury benchmark (gilts)", "rate",
                "Each of those drawdowns priced at the Bank of England nominal par gilt yield "
                "(quarterly average of its quarter) for the tenor nearest its holding's term "
-               "(under 7.5 years: 5-year, else 10-year), averaged weighted by amount; a quarter "
-               "with no yield is an error naming it.",
+               "(under 7.5 years: 5-year, else 10-year), averaged weighted by amount. A quarter "
+               "the 5-year series lacks (it starts in 2009) is priced at its 10-year yield, "
+               "named in the benchmark note; a quarter neither series has is an error naming "
+               "it.",
                "valuation/cost_of_capital.py: drawdown_benchmark", lambda c: c.cost.benchmark,
                pack=COST, places=2),
     FundFigure("spread_bps", "spread over benchmark", "bps",
@@ -197,8 +224,11 @@ FUND_FIGURES: tuple[FundFigure, ...] = (
                lambda c: c.cost.green_book_stpr_real, cli=False, pack=COST,
                detail=("green_book_nominal",), title="Green Book discount rate (STPR), real"),
     FundFigure("green_book_nominal", "Green Book STPR, nominal equivalent", "rate",
-               "The STPR with the GDP deflator of the drawdown years, so a nominal IRR is not "
-               "set against a real rate alone.",
+               "The STPR with the GDP deflator of the drawdown years, (1 + 3.5%) × (1 + "
+               "deflator growth) − 1, averaged weighted by amount, so a nominal IRR is not set "
+               "against a real rate alone; null, with the Green Book note naming the years, "
+               "when the annual table has no deflator for a drawdown year (never a partial "
+               "average).",
                "valuation/cost_of_capital.py: cost_of_capital",
                lambda c: c.cost.green_book_nominal_equivalent),
     FundFigure("cost_of_financing", "cost of financing", "money",
@@ -228,6 +258,24 @@ FUND_FIGURES: tuple[FundFigure, ...] = (
                parts=(Part("ks_pme", "KS-PME against gilts", "multiple"),
                       Part("direct_alpha", "direct alpha against gilts", "rate"),
                       Part("benchmark", "PME benchmark", "text"))),
+    FundFigure("green_book_note", "Green Book note", "text",
+               "Why the Green Book nominal equivalent is null: the drawdown years the annual "
+               "table has no GDP deflator for; null when every year is priced.",
+               "valuation/cost_of_capital.py: cost_of_capital_in",
+               lambda c: c.cost.green_book_note, methods=False,
+               note_for="green_book_nominal"),
+    FundFigure("benchmark_note", "HM Treasury benchmark note", "text",
+               "The quarters whose drawdowns on projects under 7.5 years were priced at the "
+               "10-year gilt yield, the 5-year series having none; null when there are none.",
+               "valuation/cost_of_capital.py: drawdown_benchmark_noted",
+               lambda c: c.cost.benchmark_note, methods=False, note_for="hmt_benchmark"),
+    FundFigure("net_period_return", "net return for the period (not annualised)", "rate",
+               _PERIOD, "valuation/returns.py: xirr", _net_period_return, pack=RETURNS,
+               only_when_set=True, rank=1),
+    FundFigure("cost_of_capital_period_return",
+               "cost of capital for the period (not annualised)", "rate", _PERIOD,
+               "valuation/returns.py: xirr", lambda c: c.cost.period_return, pack=COST,
+               only_when_set=True, methods=False),
 )  # fmt: skip
 
 SECTION_FIGURES: tuple[SectionFigure, ...] = (
@@ -238,11 +286,19 @@ SECTION_FIGURES: tuple[SectionFigure, ...] = (
                   "Repayments, interest and dividends a project paid to a holder, dated ≤ T.",
                   "valuation/receipts.py"),
     SectionFigure("holdings", "nav", "NAV", "money",
-                  "The latest fair-value mark (IPEV) ≤ T, rolled forward by later drawdowns less "
-                  "receipts, never below nil (no mark: at cost); a fund's NAV adds its cash.",
+                  "The latest fair-value mark (IPEV) ≤ T, taken as of the end of its date (flows "
+                  "on that date are in it), rolled forward date by date by later drawdowns less "
+                  "receipts, floored at nil after each date (a drawdown after the floor is held "
+                  "at cost). With no mark: the cost outstanding (interest and dividends are "
+                  "income). A fund's NAV adds its cash.",
                   "valuation/holdings.py: holding_positions"),
     SectionFigure("holdings", "cost_outstanding", "cost outstanding", "money",
-                  "Invested − repayments − write-offs (a write-off moves no cash).",
+                  "Invested − repayments − write-offs (a write-off moves no cash), never below "
+                  "nil: repayments beyond cost are the realised gain.",
+                  "valuation/holdings.py: holding_positions", methods=False),
+    SectionFigure("holdings", "realised_gain", "realised gain", "money",
+                  "Repayments + write-offs − invested where positive: what was repaid beyond "
+                  "cost (cost outstanding stops at nil).",
                   "valuation/holdings.py: holding_positions", methods=False),
     SectionFigure("holdings", "moic", "MOIC", "multiple",
                   "(Realised + NAV) ÷ invested; null when nothing was invested.",
@@ -251,8 +307,12 @@ SECTION_FIGURES: tuple[SectionFigure, ...] = (
                   "The rate that sets the net present value of the dated flows, NAV at T a final "
                   "inflow, to nil (Actual/365, as spreadsheet XIRR), same-date flows netted; "
                   "null with a reason, never zero, when undefined; more than one sign change is "
-                  "flagged, and warned about only when NPV has a second root in −99%…+1,000%.",
+                  "flagged, and warned about only when NPV has a second root in −99%…+1,000%. "
+                  "Over flows spanning less than 365 days there is no IRR (GIPS: not "
+                  "annualised): the note says so and the period return stands beside it.",
                   "valuation/returns.py: xirr, xirr_grouped"),
+    SectionFigure("holdings", "period_return", "period return (not annualised)", "rate",
+                  _PERIOD, "valuation/returns.py: xirr, xirr_grouped"),
     SectionFigure("projects", "project", "project figures", "text",
                   "The same over all of a project's holdings together: what the project pays "
                   "for its capital.", "valuation/holdings.py: project_values", methods=False),
@@ -276,8 +336,11 @@ SECTION_FIGURES: tuple[SectionFigure, ...] = (
                   "valuation/outcomes.py, outcome_summary.py"),
     SectionFigure("social_value", "total", "social value", "money",
                   "Σ achieved × unit value × (1 − deadweight) × attribution × (1 − optimism "
-                  "bias), separately fiscal, economic and social, each in its unit value's price "
-                  "year, undiscounted; transfers excluded; each figure rounded once, half up.",
+                  "bias), separately fiscal, economic and social, undiscounted; transfers "
+                  "excluded; each figure rounded once, half up. Values in one price year stay in "
+                  "it; values in several are rebased with the GDP deflator to the latest of them "
+                  "(price_year set, rebased true), a financial-year value (GMCA's 2015/16) with "
+                  "its financial year's index, (3 × I[y] + I[y + 1]) ÷ 4.",
                   "valuation/social_value.py"),
     SectionFigure("social_value", "per_pound", "value per £1", "money",
                   "Value ÷ outcome payments dated ≤ T (per £1 paid) and ÷ Σ drawdowns by every "

@@ -6,6 +6,13 @@ finds none a bracketing scan of NPV is the fallback, so a rate is reported only
 when it really solves NPV = 0, and otherwise ``rate`` is ``None`` with the reason
 in ``note`` (never 0 or a guess).
 
+Flows spanning less than a year (first to last netted
+flow, NAV at T included, under 365 days) are not annualised (GIPS): rate
+``None``, note ``less than a year: not annualised``, and ``period_return`` the
+simple return over the period, Σ inflows ÷ Σ outflows − 1. A caller computing a
+rate that is not a return shown to investors (PME's direct alpha) passes
+``annualise_short=True`` to solve such flows anyway.
+
 A series with more than one sign change (common: drawdowns go on after receipts
 start) is flagged ``multiple_sign_changes``; the note warns that the rate is one
 of several only when NPV has a second root between −99% and +1,000%.
@@ -31,6 +38,7 @@ __all__ = [
     "NOTE_NETS_TO_NIL",
     "NOTE_NO_FLOWS",
     "NOTE_NO_ROOT",
+    "NOTE_SHORT",
     "IrrResult",
     "periodic_irr",
     "periodic_npv",
@@ -42,10 +50,12 @@ __all__ = [
 NOTE_NO_FLOWS = "no flows"
 NOTE_NETS_TO_NIL = "flows net to nil on every date"
 NOTE_ALL_OUTFLOWS = "no receipts or NAV yet: all flows are outflows"
+NOTE_SHORT = "less than a year: not annualised"
 NOTE_ALL_INFLOWS = "all flows one sign: inflows only, nothing invested"
 NOTE_NO_ROOT = "no rate solves NPV = 0"
 
 DAYS_PER_YEAR = 365.0  # Actual/365 fixed, as spreadsheet XIRR.
+SHORT_DAYS = 365  # flows spanning fewer days than this are not annualised
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +65,21 @@ class IrrResult:
     rate: the annual rate as a fraction (0.0734 = 7.34%), or ``None``.
     note: why ``rate`` is ``None``, or the warning that it is one of several roots.
     multiple_sign_changes: the netted flows change sign more than once.
+    period_return: flows spanning less than a year: the simple return over the
+    period (Σ inflows ÷ Σ outflows − 1) shown instead of a rate; else ``None``.
     """
 
     rate: float | None
     note: str | None
     multiple_sign_changes: bool
+    period_return: float | None = None
 
 
 def xirr(
     dates: Iterable[object],
     amounts: Iterable[int | float | Decimal],
+    *,
+    annualise_short: bool = False,
 ) -> IrrResult:
     """XIRR of dated flows (negative = money out, positive = money in).
 
@@ -81,7 +96,8 @@ def xirr(
         return IrrResult(None, NOTE_NO_FLOWS, False)
     unique_days, position = np.unique(day_numbers, return_inverse=True)
     netted = np.bincount(position, weights=values, minlength=unique_days.size)
-    return _solve_batch(unique_days, netted, np.array([0, unique_days.size]))[0]
+    bounds = np.array([0, unique_days.size])
+    return _solve_batch(unique_days, netted, bounds, annualise_short=annualise_short)[0]
 
 
 def xirr_grouped(
@@ -186,7 +202,9 @@ def _day_numbers(days: np.ndarray) -> np.ndarray:
     return days.astype("datetime64[D]").astype(np.int64)
 
 
-def _solve_batch(days: np.ndarray, netted: np.ndarray, bounds: np.ndarray) -> list[IrrResult]:
+def _solve_batch(
+    days: np.ndarray, netted: np.ndarray, bounds: np.ndarray, *, annualise_short: bool = False
+) -> list[IrrResult]:
     """Solve each series ``days[bounds[i]:bounds[i+1]]`` (sorted, one row per date).
 
     The classification (signs, sign changes, whether a second root is possible)
@@ -216,6 +234,12 @@ def _solve_batch(days: np.ndarray, netted: np.ndarray, bounds: np.ndarray) -> li
             results.append(IrrResult(None, NOTE_ALL_OUTFLOWS, False))
         elif not has_neg[g]:
             results.append(IrrResult(None, NOTE_ALL_INFLOWS, False))
+        elif not annualise_short and days[hi - 1] - days[lo] < SHORT_DAYS:
+            inflows = float(netted[lo:hi][netted[lo:hi] > 0].sum())
+            outflows = -float(netted[lo:hi][netted[lo:hi] < 0].sum())
+            results.append(
+                IrrResult(None, NOTE_SHORT, bool(sign_changes[g] > 1), inflows / outflows - 1.0)
+            )
         else:
             results.append(
                 _solve_one(

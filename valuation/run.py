@@ -106,6 +106,9 @@ class Project:
     irr: float | None = field(metadata=_RATE)
     irr_note: str | None = None
     multiple_sign_changes: bool = False
+    # Added after the first release (issue 18), written after the older keys.
+    realised_gain: Decimal = field(default=Decimal("0.00"), metadata=_MONEY)
+    period_return: float | None = field(default=None, metadata=_RATE)
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,9 @@ class Holding:
     irr: float | None = field(metadata=_RATE)
     irr_note: str | None = None
     multiple_sign_changes: bool = False
+    # Added after the first release (issue 18), written after the older keys.
+    realised_gain: Decimal = field(default=Decimal("0.00"), metadata=_MONEY)
+    period_return: float | None = field(default=None, metadata=_RATE)
 
 
 @dataclass(frozen=True)
@@ -259,6 +265,8 @@ class SocialValue:
     price_year: int | None = None
     discounted: bool = False
     unvalued_metrics: tuple[Unvalued, ...] = ()
+    # Added after the first release (issue 18): values in several price years rebased.
+    rebased: bool = False
 
 
 @dataclass(frozen=True)

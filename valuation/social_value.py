@@ -7,6 +7,14 @@ For each outcome achieved to date (periods ending on or before the as-of date)::
 summed separately for the fiscal, economic and social unit values of the
 metric's ``unit_value_code``; total = fiscal + economic + social.
 
+Price years. With ``price_year`` given every value is rebased to it with the GDP
+deflator. With none asked, values already in one price year are summed as they
+are; values in different price years are rebased to the latest of them (a sum of
+2015 and 2020 pounds is no figure), and the report says so (``rebased``). A unit
+value priced in a financial year (``price_basis`` "financial": the GMCA library's
+2015/16) is moved with that financial year's index, derived from the calendar-year
+deflator as three quarters of year y and one of y + 1: (3 × I[y] + I[y + 1]) / 4.
+
 Sums are exact ``Decimal`` (a rebase or a discount divides, and is then exact
 to the 28 significant digits of the Decimal context); each reported figure is
 rounded once, to the penny, half up, so a rounded total may differ from the
@@ -34,6 +42,7 @@ from .money import round_half_up
 
 ONE = Decimal(1)
 ZERO = Decimal(0)
+FINANCIAL_YEAR = "financial"  # price_basis of a value in April–March prices (year y/y+1)
 # Exact (unrounded) fiscal, economic and social amounts, in that order.
 Triple = tuple[Decimal, Decimal, Decimal]
 
@@ -91,9 +100,10 @@ class SocialValueReport:
     unvalued_metrics: tuple[UnvaluedMetric, ...]
     per_pound_paid: SocialValue | None  # value ÷ outcome payments, None when none paid
     per_pound_invested: SocialValue | None  # value ÷ invested, None when nothing invested
-    price_year: int | None  # None: each value in its own recorded price year
+    price_year: int | None  # None: every value in its own (one) recorded price year
     discounted: bool
     include_transfers: bool
+    rebased: bool = False  # values in different price years moved to ``price_year``
 
 
 def rebase(
@@ -187,11 +197,6 @@ def social_value(
     """
     if price_year is not None and deflator is None:
         raise ValueError("a target price_year needs a GDP deflator")
-    index: dict[int, Decimal] = {}
-    target_index: Decimal | None = None
-    if price_year is not None and deflator is not None:
-        index = _deflator_index(deflator)
-        target_index = _index(index, price_year)
     bands = _bands(discount_schedule) if discount_schedule is not None else None
 
     metrics = metrics_in_scope(outcome_metrics, outcome_contracts, projects, project_ids)
@@ -199,8 +204,25 @@ def social_value(
     metrics = metrics.merge(counts, on="metric_id", how="left")
     metrics["achieved"] = metrics["achieved"].fillna(0).astype("int64")
     values = unit_values.rename(columns={"code": "unit_value_code"})
+    if "price_basis" not in values.columns:
+        values = values.assign(price_basis="calendar")
     metrics = metrics.merge(values, on="unit_value_code", how="left")
     known_codes = set(unit_values["code"])
+
+    index: dict[int, Decimal] = {}
+    target_index: Decimal | None = None
+    rebased = False
+    if price_year is None and deflator is not None:
+        valued = [
+            int(row.price_year)
+            for row in metrics.itertuples(index=False)
+            if _unvalued_reason(row, known_codes, include_transfers) is None
+        ]
+        if len(set(valued)) > 1:
+            price_year, rebased = max(valued), True
+    if price_year is not None and deflator is not None:
+        index = _deflator_index(deflator)
+        target_index = _index(index, price_year)
 
     by_metric: dict[str, Triple] = {}
     by_project: dict[str, Triple] = {}
@@ -224,7 +246,9 @@ def social_value(
             continue
         factor = Decimal(int(row.achieved)) * _adjustment(row)
         if target_index is not None:
-            factor = factor * target_index / _index(index, int(row.price_year))
+            factor = (
+                factor * target_index / price_index(index, int(row.price_year), row.price_basis)
+            )
         if bands is not None:
             years = _duration(row.duration_years)
             if years not in discount_cache:
@@ -252,7 +276,16 @@ def social_value(
         price_year=price_year,
         discounted=bands is not None,
         include_transfers=include_transfers,
+        rebased=rebased,
     )
+
+
+def price_index(index: Mapping[int, Decimal], year: int, basis: object = "calendar") -> Decimal:
+    """The deflator index of a price year: the calendar year's, or for a financial year
+    y/y+1 (``basis`` "financial", April to March) (3 × I[y] + I[y + 1]) / 4."""
+    if basis == FINANCIAL_YEAR:
+        return (3 * _index(index, year) + _index(index, year + 1)) / 4
+    return _index(index, year)
 
 
 def _unvalued_reason(row: Any, known_codes: set[str], include_transfers: bool) -> str | None:

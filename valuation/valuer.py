@@ -11,7 +11,7 @@ reads them, this module only computes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -178,6 +178,7 @@ def value(
     gilt_yields: pd.DataFrame,
     annual_benchmarks: pd.DataFrame,
     unit_values: pd.DataFrame,
+    deflator: Mapping[int, Decimal] | None = None,
     report_sections: bool = False,
     progress: Progress = lambda _m: None,
 ) -> Run:
@@ -191,7 +192,9 @@ def value(
 
     ``gilt_yields`` is long (``quarter_end``, ``tenor_years``, ``yield_``);
     ``annual_benchmarks`` the Green Book rates and deflator by year; ``unit_values``
-    the portfolio's unit values merged with the library. Raises ``ScopeError``,
+    the portfolio's unit values merged with the library; ``deflator`` the GDP deflator
+    (calendar year → index) that rebases unit values in different price years to the
+    latest of them (valuation/social_value.py). Raises ``ScopeError``,
     ``MissingYieldError`` or ``MissingTermError`` (valuation/cost_of_capital.py).
     Rows of the ledger dated after ``as_of`` are left out first (a ledger read from
     the database as of T has none), so a whole ledger read from CSV values as well.
@@ -209,8 +212,11 @@ def value(
         if label == "ALL"
         else ()
     )
-    # The scope's projects: those a fund in scope holds; every holder in them counts.
+    # The scope's projects: those a fund in scope holds; every holder in them counts. All
+    # funds together (ALL) list every project, those held only by direct co-investors too.
     in_scope = set(f.holdings.loc[f.holdings["holder_id"].isin(fund_ids), "project_id"])
+    if label == "ALL":
+        in_scope |= set(f.holdings["project_id"]) | set(book.positions["project_id"])
     holdings = f.holdings[f.holdings["project_id"].isin(in_scope)]
     scoped = book.select(project_ids=in_scope)
     progress("valuing holdings and projects")
@@ -233,6 +239,8 @@ def value(
             irr=normalise("rate", p.irr),
             irr_note=p.irr_note,
             multiple_sign_changes=p.multiple_sign_changes,
+            realised_gain=p.realised_gain,
+            period_return=normalise("rate", p.period_return),
         )
         for p in project_values(book, scoped)
     )
@@ -249,6 +257,8 @@ def value(
             irr=normalise("rate", h.irr),
             irr_note=h.irr_note,
             multiple_sign_changes=h.multiple_sign_changes,
+            realised_gain=h.realised_gain,
+            period_return=normalise("rate", h.period_return),
         )
         for h in holding_values(book, scoped)
     )
@@ -267,7 +277,7 @@ def value(
         book.select(project_ids=scope_projects(f, fund_ids)), "invested_pence"
     ].sum()
     outcomes, social = _outcome_sections(
-        f, fund_ids, as_of, pence_to_decimal(int(invested)), unit_values
+        f, fund_ids, as_of, pence_to_decimal(int(invested)), unit_values, deflator
     )
     sections: dict[str, Any] = {}
     if report_sections:
@@ -378,7 +388,7 @@ def scope_social_value(
     unit_values: pd.DataFrame,
     *,
     price_year: int | None = None,
-    deflator: pd.Series | None = None,
+    deflator: Mapping[int, Decimal] | pd.Series | None = None,
     discount_schedule: pd.DataFrame | None = None,
 ) -> SocialValueReport:
     """Social value of the projects' outcomes to date, per £1 paid into them and invested."""
@@ -430,10 +440,12 @@ def _outcome_sections(
     as_of: dt.date,
     invested: Decimal,
     unit_values: pd.DataFrame,
+    deflator: Mapping[int, Decimal] | None = None,
 ) -> tuple[Outcomes, SocialValue]:
-    """One social-value computation shared by both sections (own price years, undiscounted)."""
+    """One social-value computation shared by both sections (own price years, or the
+    latest of several, undiscounted)."""
     projects = scope_projects(ledger, fund_ids)
-    report = scope_social_value(ledger, projects, as_of, invested, unit_values)
+    report = scope_social_value(ledger, projects, as_of, invested, unit_values, deflator=deflator)
     summary = scope_outcomes(ledger, fund_ids, as_of, report.total.fiscal)
     return outcomes_of(summary), social_value_of(report)
 
@@ -501,6 +513,7 @@ def social_value_of(report: SocialValueReport) -> SocialValue:
             Unvalued(m.metric_id, m.name, m.project_id, m.achieved, m.reason)
             for m in report.unvalued_metrics
         ),
+        rebased=report.rebased,
     )
 
 

@@ -54,13 +54,15 @@ def merged_unit_values(own: pd.DataFrame) -> pd.DataFrame:
     """Library entries, overridden and extended by the portfolio's rows, sorted by code.
 
     ``own`` is the stored frame (as ``load_frames`` gives it); the result has the
-    library's columns plus ``origin`` (``library`` or ``portfolio``).
+    library's columns plus ``origin`` (``library`` or ``portfolio``) and ``price_basis``
+    (``financial`` for the library's 2015/16 prices, ``calendar`` for own rows).
     """
-    library = unit_cost_library().assign(origin=LIBRARY)
-    mine = portfolio_unit_values(own)
+    # The GMCA library is priced in the 2015/16 financial year; own rows in calendar years.
+    library = unit_cost_library().assign(origin=LIBRARY, price_basis="financial")
+    mine = portfolio_unit_values(own).assign(price_basis="calendar")
     kept = library[~library["code"].isin(set(mine["code"]))]
     columns = [*UNIT_VALUE_COLUMNS, "unit", "theme", "outcome_category", "outcome_detail"]
-    columns += ["agency", "origin"]
+    columns += ["agency", "origin", "price_basis"]
     parts = [part[columns] for part in (kept, mine) if not part.empty]
     merged = pd.concat(parts, ignore_index=True) if parts else library[columns].iloc[0:0]
     return merged.sort_values("code", kind="mergesort").reset_index(drop=True)
@@ -118,7 +120,7 @@ def search(engine: Engine, words: tuple[str, ...], price_year: int | None = None
         Column("fiscal", "money"),
         Column("economic", "money"),
         Column("social", "money"),
-        Column("price_year", "count", "price year"),
+        Column("price_year", "text", "price year"),
         Column("transfer"),
         Column("origin"),
     )
@@ -138,8 +140,8 @@ def show(engine: Engine, code: str, price_year: int | None = None) -> Figures:
         Figure("code", r["code"]),
         Figure("description", r["description"]),
         *(Figure(kind, _rebased(r[kind], year, price_year), "money") for kind in KINDS),
-        Figure("price_year", price_year or year, "count", "price year"),
-        Figure("recorded_price_year", year, "count", "recorded in prices of"),
+        Figure("price_year", price_year or year, "text", "price year"),
+        Figure("recorded_price_year", year, "text", "recorded in prices of"),
         Figure("deadweight", _fraction(r["deadweight"], "0"), "fraction"),
         Figure("attribution", _fraction(r["attribution"], "1"), "fraction"),
         Figure("optimism_bias", _fraction(r["optimism_bias"], "0"), "fraction", "optimism bias"),

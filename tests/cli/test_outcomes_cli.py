@@ -73,6 +73,29 @@ def test_compare_reproduces_the_published_worked_example() -> None:
     ] == [(Decimal(k), Decimal(m)) for k, m in published]
 
 
+def test_compare_gives_outcomes_as_a_number_whole_or_not() -> None:
+    # 10 × 0.55 = 5.5 outcomes (not the text "5.5"); 10 × 0.5 = 5 (an integer).
+    args = [
+        "--people",
+        "10",
+        "--success-rate",
+        "0.55",
+        "--price",
+        "100",
+        "--actual-people",
+        "10",
+        "--actual-success-rate",
+        "0.5",
+        "--format",
+        "json",
+    ]
+    rows = json.loads(run("outcomes", "compare", *args).stdout)  # fmt: skip
+    assert [r["outcomes"] for r in rows] == [5.5, 5]
+    assert all(isinstance(r["outcomes"], int | float) for r in rows)
+    # 5.5 × £100 = £550; £550 ÷ 5.5 = £100 per outcome.
+    assert (rows[0]["total_paid"], rows[0]["cost_per_outcome"]) == ("550.00", "100.00")
+
+
 def test_compare_requires_its_inputs() -> None:
     result = run("outcomes", "compare")
     assert result.exit_code == 2
@@ -140,3 +163,14 @@ def test_unit_values_search_prints_the_attribution(loaded: str) -> None:
     # £8,605.34 × 100 / 75.1536 = 11,450.3364 → £11,450.34
     assert json.loads(as_json.stdout)["fiscal"] == "11450.34"
     assert "CC BY 4.0" in as_json.stderr
+
+
+def test_unit_values_print_a_price_year_as_a_year(loaded: str) -> None:
+    # A year is no count: "2015", never "2,015", in the table; a number in JSON.
+    table = run("--database", loaded, "unit-values", "show", "HO6.0")
+    assert table.exit_code == 0, table.stderr
+    assert "2,015" not in table.stdout and "2015" in table.stdout
+    listing = run("--database", loaded, "unit-values", "search", "rough", "sleep")
+    assert "2,015" not in listing.stdout and "2015" in listing.stdout
+    as_json = run("--database", loaded, "unit-values", "show", "HO6.0", "--format", "json")
+    assert json.loads(as_json.stdout)["price_year"] == 2015

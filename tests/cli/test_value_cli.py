@@ -54,12 +54,14 @@ def test_hand_worked_fund_figures(small: str) -> None:
 
 
 def test_undefined_irr_is_null_with_a_reason(small: str) -> None:
-    # At 2014-04-30 CO1 has drawn 40,000 with no mark: NAV rolls forward from 0 at
-    # cost, so its flows are −40,000 then +40,000 (NAV at T): an IRR of exactly 0.
+    # At 2014-04-30 CO1 has drawn 40,000 (on 2014-04-15) with no mark: NAV is its cost
+    # outstanding, so its flows are −40,000 then +40,000 (NAV at T), 15 days apart: less
+    # than a year, so no IRR (not annualised) and a period return of 40,000 / 40,000 − 1 = 0.
     document = value_json(small, "--as-of", "2014-04-30", "--fund", "F1")
     holding = next(h for h in document["holdings"] if h["holder_id"] == "CO1")
     assert holding["invested"] == "40000.00" and holding["nav"] == "40000.00"
-    assert holding["irr"] == 0.0
+    assert (holding["irr"], holding["irr_note"]) == (None, "less than a year: not annualised")
+    assert holding["period_return"] == 0.0
     # Before the first call there are no flows at all: null with the reason, never 0.
     early = value_json(small, "--as-of", "2014-03-30", "--fund", "F1")
     assert early["fund"]["net_irr"] is None

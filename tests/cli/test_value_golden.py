@@ -18,7 +18,18 @@ from passu.portfolio.reference.packaged import unit_cost_codes
 ROOT = Path(__file__).parents[2]
 GOLDEN = ROOT / "tests" / "data" / "golden"
 AS_OF = dt.date(2026, 10, 31)
-ADDED = ("pme", "pme_note")  # the only keys added since the golden files were made
+# The only keys added since the golden files were made: the fund's, and each project's
+# and holding's (issue 18: realised gain, the period return of a short holding).
+ADDED = (
+    "pme",
+    "pme_note",
+    "green_book_note",
+    "benchmark_note",
+    "net_period_return",
+    "cost_of_capital_period_return",
+)
+ROW_ADDED = ("realised_gain", "period_return")
+SOCIAL_ADDED = "rebased"  # social_value: unit values in several price years rebased
 
 
 @pytest.fixture(scope="module")
@@ -46,15 +57,26 @@ def test_the_previous_releases_bytes_plus_pme(sample_url: str, scope: str) -> No
     golden = (GOLDEN / f"golden_{scope}.json").read_text(encoding="utf-8")
     document = json.loads(text)
     for fund in [document["fund"], *document["funds"]]:
-        assert list(fund)[-2:] == list(ADDED)
+        assert list(fund)[-len(ADDED) :] == list(ADDED)
         for key in ADDED:
             del fund[key]
+    for row in [*document["projects"], *document["holdings"]]:
+        assert list(row)[-len(ROW_ADDED) :] == list(ROW_ADDED)
+        for key in ROW_ADDED:
+            del row[key]
+    assert list(document["social_value"])[-1] == SOCIAL_ADDED
+    del document["social_value"][SOCIAL_ADDED]
     assert json.dumps(document, indent=2, ensure_ascii=False) + "\n" == golden
-    # the same with the text itself: remove the two added lines of each fund object
+    # the same with the text itself: remove the added lines of each object
     kept = [
         line for line in text.splitlines(keepends=True)
         if not line.lstrip().startswith(('"pme": ', '"pme_note": ', '"ks_pme"',
-                                         '"direct_alpha"', '"benchmark"'))
+                                         '"direct_alpha"', '"benchmark"',
+                                         '"green_book_note": ', '"benchmark_note": ',
+                                         '"net_period_return": ',
+                                         '"cost_of_capital_period_return": ',
+                                         '"realised_gain": ', '"period_return": ',
+                                         '"rebased": '))
     ]  # fmt: skip
     # a comma left before a closing brace was the one after the last earlier key
     stripped = re.sub(r",(\n\s*\})", r"\1", "".join(kept))

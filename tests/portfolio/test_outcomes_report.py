@@ -114,9 +114,11 @@ def test_social_value_rebased_and_library_codes_resolve(engine: Engine, tmp_path
     # HO6.0: fiscal £8,605.34 (2015 prices), library adjustments neutral: 20 × 8,605.34
     assert own["fiscal"] == "172106.80"
     rebased = social_value_section(frames, ("F1",), AS_OF, price_year=2024)
-    # × deflator 100 / 75.1536 (2024 over 2015): 172,106.80 × 100 / 75.1536
-    # = 229,006.7276 → 229,006.73
-    assert rebased["fiscal"] == "229006.73"
+    # GMCA values are in 2015/16 prices: the financial year's index is three quarters
+    # of 2015 and one of 2016, (3 × 75.1536 + 76.4554) / 4 = 301.9162 / 4 = 75.47905
+    # (not calendar 2015's 75.1536, which gave £229,006.73). × 100 / 75.47905:
+    # 172,106.80 × 100 / 75.47905 = 228,019.2981 → 228,019.30
+    assert rebased["fiscal"] == "228019.30"
     assert rebased["price_year"] == 2024
 
 

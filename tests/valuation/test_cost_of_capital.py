@@ -81,6 +81,7 @@ def test_benchmark_is_the_amount_weighted_gilt_yield() -> None:
     assert result.green_book_stpr_real == pytest.approx(0.035)
     assert result.green_book_nominal_equivalent == pytest.approx(0.0443, abs=1e-15)
     assert result.green_book_years_missing == ()
+    assert (result.green_book_note, result.benchmark_note) == (None, None)
 
 
 def test_cost_of_capital_pools_every_holder_in_the_funds_projects() -> None:
@@ -127,9 +128,13 @@ def test_years_without_a_nominal_equivalent_are_listed() -> None:
         a_holding("P1", "F1", drawdowns=[("2014-02-15", 100), ("2016-02-15", 100)]),
     )
     result = run(holdings, gilts)
-    # 2016 has no nominal equivalent: only the 2014 drawdown weighs in.
-    assert result.green_book_nominal_equivalent == pytest.approx(0.0515)
+    # 2016 has no nominal equivalent: no partial average of 2014 alone (5.15%), but
+    # no figure, and a note naming the year (issue 18).
+    assert result.green_book_nominal_equivalent is None
     assert result.green_book_years_missing == (2016,)
+    assert result.green_book_note == (
+        "no GDP deflator for 2016 in the annual table: no nominal equivalent"
+    )
     # (100 × 1.8% + 100 × 1.0%) / 200 = 1.4%
     assert result.benchmark == pytest.approx(0.014)
 
@@ -141,3 +146,25 @@ def test_tenor_by_term_and_missing_terms() -> None:
     assert project_tenors(long, CONTRACTS, ["L", "S"]) == {"L": 10, "S": 5}
     with pytest.raises(MissingTermError, match="P3"):
         project_tenors(PROJECTS, CONTRACTS, ["P3"])
+
+
+def test_a_quarter_without_a_5_year_yield_takes_the_10_year_one() -> None:
+    # P1 (5 years: 5-year gilts) draws £100 in 2014Q1 (5-year 1.8%) and £300 in
+    # 2015Q3, which has only a 10-year yield here (2.0%, as the 5-year series has
+    # nothing before 2009): (100 × 1.8% + 300 × 2.0%) / 400 = (1.8 + 6.0) / 400 = 1.95%.
+    gilts = gilt_yields_frame(
+        [("2014-03-31", 5, 0.018), ("2014-03-31", 10, 0.028), ("2015-09-30", 10, 0.020)]
+    )
+    holdings = holding_frames(
+        a_holding("P1", "F1", drawdowns=[("2014-02-15", 100), ("2015-08-01", 300)]),
+    )
+    result = run(holdings, gilts)
+    assert result.benchmark == pytest.approx(0.0195, abs=1e-15)
+    assert result.benchmark_note == (
+        "no 5-year gilt yield for 2015Q3: drawdowns on projects under 7.5 years priced "
+        "at the 10-year yield"
+    )
+    # Neither series has 2014Q2: still an error, naming the quarter and both tenors.
+    gap = holding_frames(a_holding("P1", "F1", drawdowns=[("2014-05-20", 50)]))
+    with pytest.raises(MissingYieldError, match="no 5-year or 10-year gilt yield for 2014Q2"):
+        run(gap, gilts)

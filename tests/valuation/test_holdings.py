@@ -14,7 +14,12 @@ from passu.valuation.holdings import (
     value_pool,
     value_projects,
 )
-from passu.valuation.returns import NOTE_ALL_OUTFLOWS, NOTE_NETS_TO_NIL, NOTE_NO_FLOWS
+from passu.valuation.returns import (
+    NOTE_ALL_OUTFLOWS,
+    NOTE_NETS_TO_NIL,
+    NOTE_NO_FLOWS,
+    NOTE_SHORT,
+)
 
 from .builders import a_holding, holding_frames
 
@@ -127,7 +132,9 @@ def test_write_off_moves_no_cash_but_lowers_cost_outstanding() -> None:
     assert (value.invested, value.realised, value.nav) == (D("100.00"), D("30.00"), D("0.00"))
     assert value.cost_outstanding == D("0.00")
     assert value.moic == pytest.approx(0.3)
-    assert value.irr is not None and value.irr < 0
+    # Flows span 2021-01-01 → 2021-03-01 (59 days): not annualised; 30 / 100 − 1 = −0.7.
+    assert (value.irr, value.irr_note) == (None, NOTE_SHORT)
+    assert value.period_return == pytest.approx(-0.7, abs=1e-15)
 
 
 def test_undefined_returns_carry_a_reason() -> None:

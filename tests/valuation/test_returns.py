@@ -15,6 +15,7 @@ from passu.valuation.returns import (
     NOTE_NETS_TO_NIL,
     NOTE_NO_FLOWS,
     NOTE_NO_ROOT,
+    NOTE_SHORT,
     IrrResult,
     periodic_irr,
     periodic_npv,
@@ -51,8 +52,26 @@ def test_leap_year_counts_366_days_over_365() -> None:
 def test_half_year_compounds_annually() -> None:
     # 182.5 days is impossible; 2021-01-01 → 2021-07-02 is 182 days:
     # 100·(1+r)^(182/365) = 105 → r = 1.05^(365/182) − 1.
-    result = xirr(["2021-01-01", "2021-07-02"], [-100, 105])
+    result = xirr(["2021-01-01", "2021-07-02"], [-100, 105], annualise_short=True)
     assert result.rate == pytest.approx(1.05 ** (365 / 182) - 1, abs=1e-12)
+
+
+def test_less_than_a_year_is_not_annualised() -> None:
+    # Issue 18: 1% over three days would annualise to 1.01^(365/3) − 1 = 235.6%.
+    # GIPS: no rate; the period's simple return 101 / 100 − 1 = 0.01 instead.
+    three_days = xirr(["2021-01-01", "2021-01-04"], [-100, 101])
+    assert three_days == IrrResult(None, NOTE_SHORT, False, pytest.approx(0.01, abs=1e-15))
+    # 5% over one day (54,211,840% annualised): period return 105 / 100 − 1 = 0.05.
+    one_day = xirr(["2021-01-01", "2021-01-02"], [-100, 105])
+    assert (one_day.rate, one_day.period_return) == (None, pytest.approx(0.05, abs=1e-15))
+    # Several flows: out 100 + 50, in 30 + 130 over 364 days → 160 / 150 − 1 = 0.0666…
+    days = ["2021-01-01", "2021-03-01", "2021-06-01", "2021-12-31"]
+    several = xirr(days, [-100, -50, 30, 130])
+    assert several.note == NOTE_SHORT
+    assert several.period_return == pytest.approx(160 / 150 - 1, abs=1e-15)
+    # 365 days is a year: annualised as before, 110 / 100 − 1 = 10%.
+    year = xirr(["2021-01-01", "2022-01-01"], [-100, 110])
+    assert (year.rate, year.note, year.period_return) == (pytest.approx(0.1), None, None)
 
 
 def test_accepts_timestamps_and_datetime64() -> None:
@@ -197,7 +216,11 @@ def test_a_rate_solves_npv_and_no_rate_is_explained_by_the_flows(
     flows: list[tuple[int, int]],
 ) -> None:
     start = dt.date(2010, 1, 1)
-    result = xirr([start + dt.timedelta(days=d) for d, _ in flows], [a for _, a in flows])
+    result = xirr(
+        [start + dt.timedelta(days=d) for d, _ in flows],
+        [a for _, a in flows],
+        annualise_short=True,
+    )
     netted = _netted(flows)
     signs = {a > 0 for _, a in netted}
     if result.rate is None:

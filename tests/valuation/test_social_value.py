@@ -297,3 +297,42 @@ def test_rounded_project_totals_stay_within_half_a_penny_each_of_the_total(
     # three kinds, each off by at most half a penny: at most two pennies apart
     kinds = report.total.fiscal + report.total.economic + report.total.social
     assert abs(kinds - report.total.total) <= D("0.02")
+
+
+def test_values_in_different_price_years_are_rebased_to_the_latest():
+    # HOUSE in 2019 prices, WELLBY in 2023 prices, no price year asked: not summed as
+    # they are (that was £21,100.00 of mixed pounds) but rebased to 2023, the latest.
+    uv = unit_values(
+        unit_value("HOUSE", fiscal=D("1000"), economic=D("500"), deadweight=D("0.2"),
+                   attribution=D("0.5"), optimism_bias=D("0.1")),
+        unit_value("WELLBY", social=D("13000"), price_year=2023),
+    )  # fmt: skip
+    report = value(unit_values=uv, deflator=DEFLATOR)
+    # HOUSE: 5400 × 96.2507 / 81.1085 = 6,408.1296… → £6,408.13; 2700 × … = 3,204.0648… →
+    # £3,204.06; WELLBY 13,000 stays (already 2023). Total 8100 × 96.2507 / 81.1085 +
+    # 13,000 = 9,612.1944… + 13,000 = 22,612.1944… → £22,612.19.
+    assert report.total == SocialValue(D("6408.13"), D("3204.06"), D("13000.00"), D("22612.19"))
+    assert (report.price_year, report.rebased) == (2023, True)
+    # One price year among them: left as it is, nothing rebased.
+    same = value(deflator=DEFLATOR)
+    assert (same.total.total, same.price_year, same.rebased) == (D("21100.00"), None, False)
+
+
+def test_a_financial_year_value_is_moved_with_its_financial_year_index():
+    # HOUSE priced in 2023/24 (a GMCA-style financial-year value), WELLBY in 2019.
+    # Latest price year 2023. The 2023/24 index is three quarters of 2023 and one of
+    # 2024: (3 × 96.2507 + 100) / 4 = 388.7521 / 4 = 97.188025, so HOUSE moves by
+    # 96.2507 / 97.188025: fiscal 5400 → 5,347.9199… → £5,347.92, economic 2700 →
+    # 2,673.9599… → £2,673.96 (the calendar-2023 index would have left them as they were).
+    # WELLBY 13,000 × 96.2507 / 81.1085 = 15,426.9786… → £15,426.98.
+    # Total 8100 × 96.2507 / 97.188025 + 15,426.9786… = 8,021.8799… + 15,426.9786…
+    # = 23,448.8586… → £23,448.86.
+    uv = unit_values(
+        unit_value("HOUSE", fiscal=D("1000"), economic=D("500"), deadweight=D("0.2"),
+                   attribution=D("0.5"), optimism_bias=D("0.1"), price_year=2023,
+                   price_basis="financial"),
+        unit_value("WELLBY", social=D("13000"), price_basis="calendar"),
+    )  # fmt: skip
+    report = value(unit_values=uv, deflator=DEFLATOR)
+    assert report.total == SocialValue(D("5347.92"), D("2673.96"), D("15426.98"), D("23448.86"))
+    assert (report.price_year, report.rebased) == (2023, True)
