@@ -1,6 +1,9 @@
 """Printing figures: rich tables for people, JSON and CSV for scripts.
 
 With ``--format json|csv`` stdout holds only that document; notices go to stderr.
+CSV is meant for a spreadsheet, so a text cell a spreadsheet would run as a formula
+(``=``, ``+``, ``-``, ``@``, tab or CR first) is written with a leading apostrophe
+(``csv_value``); negative numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from rich.table import Table
 
 from passu.portfolio.listing import Column, Figures, Listing
 from passu.valuation.money import money_text
+from passu.valuation.raw_tables import escape_formula
 
 FORMATS = ("table", "json", "csv")
 
@@ -83,8 +87,9 @@ def json_value(column: Column | None, value: Any) -> Any:
 
 
 def csv_value(column: Column, value: Any) -> str:
+    """A cell of ``--format csv``: as in JSON, escaped where a spreadsheet would see a formula."""
     out = json_value(column, value)
-    return "" if out is None else str(out)
+    return "" if out is None else escape_formula(str(out))
 
 
 def listing_json(listing: Listing) -> list[dict[str, Any]]:

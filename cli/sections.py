@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from passu.portfolio.listing import Column, Figures, Listing, ValueKind
+from passu.valuation.raw_tables import escape_formula
 
 from .output import cell_text, csv_value, dumps, json_value, listing_json, rich_table
 
@@ -104,7 +105,10 @@ def _csv(writer: Any, part: Part) -> None:
     else:
         writer.writerow(part.columns)
         for record in part.records("csv"):
-            writer.writerow(record.values())
+            # text a spreadsheet would run as a formula is escaped, as every passu CSV is
+            writer.writerow(
+                [escape_formula(v) if isinstance(v, str) else v for v in record.values()]
+            )
 
 
 def _rich(part: Part) -> Table:

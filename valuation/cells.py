@@ -11,6 +11,7 @@ columns: a ledger has millions of rows.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
@@ -88,7 +89,7 @@ def _header_problems(raw: RawTable, spec: TableSchema) -> list[Problem]:
 def _attributes(frame: pd.DataFrame, extra: list[str]) -> pd.Series:
     if not extra:
         return pd.Series("", index=frame.index, dtype=object)
-    values = frame[sorted(extra)].astype(str)
+    values = frame[sorted(extra)].astype(str).apply(_nfc)
     return pd.Series(
         [json.dumps(dict(zip(values.columns, r, strict=True))) for r in values.itertuples(False)],
         index=frame.index,
@@ -122,10 +123,17 @@ def canonical_column(cells: pd.Series, col: Col, file: str) -> tuple[pd.Series, 
     present = ~empty
     text = stripped.where(present, "")
 
+    if col.kind in ("id", "text"):
+        # one written form per name: "Café" typed and "Cafe\u0301" pasted are the same id
+        raw = _nfc(raw)
+        stripped = raw.str.strip()
     if col.kind == "id":
-        fail(present & (raw.ne(stripped) | stripped.str.len().gt(64)), _describe(col))
+        hidden = _holds(raw, present, _hidden_in_id)
+        fail(hidden, _ID_CHARACTERS)
+        fail(present & ~hidden & (raw.ne(stripped) | stripped.str.len().gt(64)), _describe(col))
         text = raw.where(present, "")
     elif col.kind == "text":
+        fail(_holds(raw, present, lambda v: "\x00" in v), "text without NUL characters")
         text = raw.where(present, "")
     elif col.kind == "choice":
         fail(present & ~stripped.isin(col.choices), _describe(col))
@@ -152,6 +160,35 @@ def canonical_column(cells: pd.Series, col: Col, file: str) -> tuple[pd.Series, 
     elif col.kind in ("fraction", "decimal"):
         text = _decimal(stripped, present, col, fail)
     return text.astype(object), problems
+
+
+_ID_CHARACTERS = (
+    "an id without control or invisible format characters "
+    "(Unicode Cc and Cf: NUL, line breaks, tabs, zero-width spaces, direction overrides)"
+)
+
+
+def _nfc(values: pd.Series) -> pd.Series:
+    """Text in Unicode's composed form (NFC); only distinct non-ASCII values are touched."""
+    distinct = [v for v in values.unique() if not v.isascii()]
+    changed = {v: n for v in distinct if (n := unicodedata.normalize("NFC", v)) != v}
+    return values.map(lambda v: changed.get(v, v)) if changed else values
+
+
+def _hidden_in_id(value: str) -> bool:
+    """A control (Cc) or format (Cf) character: NUL, LF, tab, zero-width space, RLO, BOM."""
+    if value.isascii() and value.isprintable():
+        return False
+    return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value)
+
+
+def _holds(values: pd.Series, present: pd.Series, test: object) -> pd.Series:
+    """Which cells fail ``test``, deciding once per distinct value (ids repeat a lot)."""
+    assert callable(test)
+    bad = {v for v in values[present].unique() if test(v)}
+    if not bad:
+        return pd.Series(False, index=values.index)
+    return present & values.isin(bad)
 
 
 def _money(stripped: pd.Series, present: pd.Series, col: Col, fail: object) -> pd.Series:

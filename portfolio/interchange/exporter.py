@@ -3,8 +3,11 @@
 Required tables always, every other table that has rows; columns in the
 format's order (then any attribute columns, by name); rows sorted by key (flows
 by all their columns); money with two decimals; LF line endings; UTF-8 without
-a BOM; a value holding a comma, a quote, CR or LF quoted, so any text reads back.
-The same portfolio gives the same bytes from SQLite and PostgreSQL.
+a BOM; a value holding a comma, a quote, CR or LF quoted, so any text reads back;
+a value a spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``, tab or CR
+first) escaped with a leading apostrophe, which import takes off again. The same
+portfolio gives the same bytes from SQLite and PostgreSQL. A workbook holds text as
+text cells, never formulas (``sheet_text.append_row``).
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ from sqlalchemy import Engine
 from passu.portfolio.errors import UsageError
 from passu.portfolio.interchange.canonical import attributes_of, read_canonical
 from passu.portfolio.interchange.parse import ATTRIBUTES
+from passu.portfolio.interchange.sheet_text import append_row
 from passu.portfolio.interchange.tables import SPECS, TableSpec
 from passu.portfolio.store.database import require_schema
+from passu.valuation.raw_tables import escape_formula
 
 
 @dataclass(frozen=True)
@@ -69,11 +74,15 @@ def csv_field(value: str) -> str:
 
 
 def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    """CSV with LF endings, quoting only what must be (csv.writer's minimal quoting, plus CR)."""
+    """CSV with LF endings, quoting only what must be (csv.writer's minimal quoting, plus CR).
+
+    A cell a spreadsheet would run as a formula gets a leading apostrophe
+    (``escape_formula``); reading the CSV (``parse_csv_bytes``) takes it off again.
+    """
     lines = []
     for row in [header, *rows]:
         # a row of one empty cell is written as "" so that it is not read as a blank line
-        lines.append('""' if row == [""] else ",".join(csv_field(v) for v in row))
+        lines.append('""' if row == [""] else ",".join(csv_field(escape_formula(v)) for v in row))
     return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
@@ -114,15 +123,15 @@ def _write_workbook(path: Path, tables: dict[str, tuple[list[str], list[list[str
     book.remove(book.active)
     for name, (header, rows) in tables.items():
         sheet = book.create_sheet(name)
-        sheet.append(header)
+        append_row(sheet, header)
         for row in rows:
-            sheet.append(
-                [_cell(kinds[name].get(h, "text"), v) for h, v in zip(header, row, strict=True)]
+            # text stays text: "=..." is written as a text cell, never as a formula
+            append_row(
+                sheet,
+                [_cell(kinds[name].get(h, "text"), v) for h, v in zip(header, row, strict=True)],
             )
             for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # text stays text: "=..." is never a formula
-                elif isinstance(cell.value, float):
+                if isinstance(cell.value, float):
                     cell.number_format = "0.00"
                 elif isinstance(cell.value, dt.date):
                     cell.number_format = "yyyy-mm-dd"

@@ -76,6 +76,7 @@ class IndigoData:
 
 # Cell parsers live in indigo_cells.py; re-exported here, where callers look for them.
 from passu.portfolio.market.indigo_cells import normalise_currency, parse_amount, parse_date  # noqa: E402
+from passu.valuation.raw_tables import unescape_formula  # noqa: E402
 
 __all__ = [
     "ATTRIBUTION",
@@ -121,7 +122,9 @@ class _Reader:
                 if len(cells) != len(header):
                     self.skip(number, "-", f"expected {len(header)} fields, found {len(cells)}")
                     continue
-                record = dict(zip(header, cells, strict=True))
+                # passu's own publication escapes formula-like text (a leading
+                # apostrophe); reading it back takes the apostrophe off again.
+                record = dict(zip(header, map(unescape_formula, cells), strict=True))
                 if any(v.strip() for v in record.values()):  # a blank line is not data
                     yield number, record
 

@@ -45,6 +45,7 @@ from passu.portfolio.outcomes import scope_projects
 from passu.portfolio.register import fund_scope, load_all
 from passu.portfolio.store.frames import Ledger
 from passu.valuation.money import pence_to_decimal
+from passu.valuation.raw_tables import escape_formula
 
 COUNTRY = "GB"
 CURRENCY = "GBP"
@@ -139,13 +140,20 @@ def publish(engine: Engine, quarter: str, fund_id: str | None, directory: Path) 
 
 
 def _write(path: Path, header: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+    """One CSV of the publication. It is public and opened in spreadsheets, so a text a
+    spreadsheet would run as a formula (a project named ``=HYPERLINK(...)``) is written
+    with a leading apostrophe, as ``passu export`` writes it (``escape_formula``)."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(header), lineterminator="\n")
         writer.writeheader()
         for row in rows:
             unknown = set(row) - set(header)
             assert not unknown, f"{path.name}: no such INDIGO column {unknown}"
-            writer.writerow(row)
+            writer.writerow({k: _cell(v) for k, v in row.items()})
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else escape_formula(str(value))
 
 
 def _organisations(

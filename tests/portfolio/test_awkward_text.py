@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -165,7 +166,9 @@ def test_any_text_survives_export_import_export(
     export_portfolio(second, here / "out2")
     assert csv_files(here / "out1") == csv_files(here / "out2")
     header, rows = read_tables(second)["projects"]
-    assert rows[0][header.index("name")] == project
+    assert rows[0][header.index("name")] == unicodedata.normalize(
+        "NFC", project
+    )  # ids and names are NFC
     first.dispose()
     second.dispose()
 
@@ -236,4 +239,4 @@ def test_any_text_survives_backup_and_restore(
     restore(target, here / "b.zip", user="t")
     assert read_tables(target) == read_tables(source)
     header, rows = read_tables(target)["investors"]
-    assert investor in [r[header.index("name")] for r in rows]
+    assert unicodedata.normalize("NFC", investor) in [r[header.index("name")] for r in rows]
