@@ -14,6 +14,7 @@ from passu.portfolio.store.database import upgrade
 
 from .context import Settings, pass_settings
 from .output import emit_listings, format_option
+from .paths import output_file, output_folder, writes_to
 
 
 @click.command("init")
@@ -93,7 +94,12 @@ def export(settings: Settings, path: Path) -> None:
       passu export backup-2026-10/
       passu export portfolio.xlsx
     """
-    report = export_portfolio(settings.engine, path)
+    if path.suffix.lower() == ".xlsx":
+        output_file(path)
+    else:
+        output_folder(path)
+    with writes_to(path):
+        report = export_portfolio(settings.engine, path)
     for table, rows in report.tables:
         settings.say(f"{table}: {rows} rows")
     settings.say(f"exported to {report.path}")
@@ -123,7 +129,9 @@ def demo(settings: Settings, directory: Path) -> None:
     """
     from passu.cli.demo_pack import build_demo  # WeasyPrint loads only when used
 
-    click.echo(build_demo(directory, user=settings.who, progress=settings.say).text)
+    output_folder(directory)
+    with writes_to(directory):
+        click.echo(build_demo(directory, user=settings.who, progress=settings.say).text)
 
 
 COMMANDS = (init, import_, export, demo)

@@ -10,6 +10,7 @@ from passu.portfolio.interchange import backup as backups
 from passu.portfolio.store import roles as db_roles
 
 from .context import Settings, pass_settings
+from .paths import output_file, writes_to
 
 
 @click.group("db")
@@ -35,7 +36,9 @@ def backup(settings: Settings, file: Path) -> None:
       passu db backup passu-2026-10-31.db
       passu --database postgresql://fund@db.example/passu db backup passu-2026-10-31.zip
     """
-    report = backups.backup(settings.engine, file)
+    output_file(file)
+    with writes_to(file):
+        report = backups.backup(settings.engine, file)
     for table, rows in report.tables:
         settings.say(f"{table}: {rows} rows")
     settings.say(f"backed up to {report.path}")

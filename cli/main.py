@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
+import traceback
 from typing import Any
 
 import click
@@ -12,27 +15,69 @@ from passu.portfolio.store.database import refusal
 
 from .context import Settings
 
+PROBLEMS_SHOWN = 100  # a file with thousands of bad cells: the first hundred, then a count
+
 
 class PassuGroup(click.Group):
-    """Turns a user's mistake into one line per problem and an exit code, never a traceback."""
+    """Turns a user's mistake into one line per problem and an exit code, never a traceback.
+
+    A bad option (click's usage errors) is one line too. Anything else is a bug in
+    passu: one line saying so, exit code 1, and the traceback in a file to send with
+    the report (shown on stderr as well when ``PASSU_DEBUG`` is set).
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            returned = super().main(*args, **kwargs)
+        except click.exceptions.Abort:
+            click.echo("error: interrupted; nothing was written", err=True)
+            sys.exit(1)
+        except click.ClickException as error:
+            context = getattr(error, "ctx", None)
+            hint = f" (see `{context.command_path} -h`)" if context is not None else ""
+            click.echo(f"error: {error.format_message()}{hint}", err=True)
+            sys.exit(error.exit_code)
+        sys.exit(returned if isinstance(returned, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except InputError as error:
-            for problem in error.problems:
+            for problem in error.problems[:PROBLEMS_SHOWN]:
                 click.echo(f"error: {problem}", err=True)
+            more = len(error.problems) - PROBLEMS_SHOWN
+            if more > 0:
+                click.echo(f"error: … and {more:,} more problems", err=True)
             click.echo("nothing was written", err=True)
             sys.exit(error.exit_code)
         except PassuError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(error.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
         except Exception as error:
             message = refusal(error)
-            if message is None:
-                raise  # a bug, not a user's mistake: the traceback helps to fix it
-            click.echo(f"error: {message}", err=True)
-            sys.exit(2)
+            if message is not None:
+                click.echo(f"error: {message}", err=True)
+                sys.exit(2)
+            click.echo(f"internal error: {_internal(error)}", err=True)
+            sys.exit(1)
+
+
+def _internal(error: Exception) -> str:
+    """A bug in passu, in one line; its traceback kept in a file (and on stderr if asked)."""
+    trace = "".join(traceback.format_exception(error))
+    if os.environ.get("PASSU_DEBUG"):
+        click.echo(trace, err=True)
+    summary = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+    try:
+        handle, name = tempfile.mkstemp(prefix="passu-internal-error-", suffix=".txt")
+        with os.fdopen(handle, "w", encoding="utf-8") as log:
+            log.write(trace)
+    except OSError:
+        return f"{summary[:300]} (a bug in passu; set PASSU_DEBUG=1 to see the traceback)"
+    return f"{summary[:300]} (a bug in passu; the traceback is in {name}, please report it)"
 
 
 @click.group(cls=PassuGroup, context_settings={"help_option_names": ["-h", "--help"]})

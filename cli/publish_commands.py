@@ -9,6 +9,7 @@ import click
 from passu.portfolio.market.publish import publish as publish_case
 
 from .context import Settings, pass_settings
+from .paths import output_folder, writes_to
 
 
 @click.command("publish")
@@ -20,7 +21,7 @@ from .context import Settings, pass_settings
     "directory",
     required=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="Folder to write the publication into (created if need be).",
+    help="Folder to write the publication into (created if need be, in a folder that exists).",
 )
 @pass_settings
 def publish(settings: Settings, quarter: str, fund_id: str | None, directory: Path) -> None:
@@ -37,7 +38,9 @@ def publish(settings: Settings, quarter: str, fund_id: str | None, directory: Pa
       passu publish --quarter 2025-Q3 --fund SOF1 -o publication-2025-q3/
       passu market import publication-2025-q3/   # any INDIGO reader reads it
     """
-    result = publish_case(settings.engine, quarter, fund_id, directory)
+    output_folder(directory)
+    with writes_to(directory):
+        result = publish_case(settings.engine, quarter, fund_id, directory)
     for name, rows in result.files:
         settings.say(f"{name}: {rows} rows")
     settings.say(

@@ -9,8 +9,9 @@ import click
 
 from .context import Settings, pass_settings
 from .options import as_of_option
+from .paths import default_file, output_file, writes_to
 
-_OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
+_OUTPUT = click.Path(dir_okay=False, path_type=Path)
 
 
 @click.group("report")
@@ -31,7 +32,8 @@ def report() -> None:
     "--jobs",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Render the pack in N processes at once (default: one per CPU, at most 8).",
+    help="Render the pack in N processes at once (default: one per CPU, at most 8; "
+    "never more than the CPUs this machine has).",
 )
 @pass_settings
 def committee(
@@ -54,14 +56,22 @@ def committee(
     """
     from passu.portfolio.reporting import committee_bundle
     from passu.reports.committee import committee_pack  # WeasyPrint loads only when used
+    from passu.reports.parts import available_cpus
 
-    path = output or Path(f"committee-{fund_id or 'ALL'}-{as_of.isoformat()}.pdf")
+    path = output_file(
+        output or default_file("committee", fund_id or "ALL", as_of.isoformat(), suffix=".pdf")
+    )
+    cpus = available_cpus()
+    if jobs is not None and jobs > cpus:
+        settings.say(f"--jobs {jobs}: this machine has {cpus} CPUs, so {cpus} render processes")
+        jobs = cpus
     bundle = committee_bundle(settings.engine, as_of, fund_id)
     settings.say(
         f"rendering the committee pack for {as_of} from run {bundle.run.info.run_id} "
         "(year-end history recomputed when the run was saved)"
     )
-    click.echo(committee_pack(bundle, path, jobs=jobs))
+    with writes_to(path):
+        click.echo(committee_pack(bundle, path, jobs=jobs))
 
 
 @report.command("shareholder")
@@ -81,11 +91,14 @@ def shareholder(settings: Settings, investor_id: str, as_of: dt.date, output: Pa
       passu report shareholder --investor DCMS --as-of 2026-10-31
     """
     from passu.portfolio.reporting import statement_bundle
-    from passu.reports.statements import default_statement_path, write_statement
+    from passu.reports.statements import write_statement
 
-    path = output or default_statement_path("shareholder", investor_id, as_of)
+    path = output_file(
+        output or default_file("shareholder", investor_id, as_of.isoformat(), suffix=".pdf")
+    )
     bundle = statement_bundle(settings.engine, as_of)
-    click.echo(write_statement(bundle, investor_id, path, "shareholder"))
+    with writes_to(path):
+        click.echo(write_statement(bundle, investor_id, path, "shareholder"))
 
 
 @report.command("capital-account")
@@ -103,11 +116,14 @@ def capital_account(
       passu report capital-account --investor CWSI --as-of 2026-10-31 -o cwsi.pdf
     """
     from passu.portfolio.reporting import statement_bundle
-    from passu.reports.statements import default_statement_path, write_statement
+    from passu.reports.statements import write_statement
 
-    path = output or default_statement_path("capital-account", investor_id, as_of)
+    path = output_file(
+        output or default_file("capital-account", investor_id, as_of.isoformat(), suffix=".pdf")
+    )
     bundle = statement_bundle(settings.engine, as_of)
-    click.echo(write_statement(bundle, investor_id, path, "capital-account"))
+    with writes_to(path):
+        click.echo(write_statement(bundle, investor_id, path, "capital-account"))
 
 
 COMMANDS = (report,)

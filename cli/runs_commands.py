@@ -6,6 +6,7 @@ import datetime as dt
 
 import click
 
+from passu.portfolio.errors import UsageError
 from passu.portfolio.listing import Column, Figure, Figures, Listing
 from passu.portfolio.store import runs
 from passu.portfolio.value import nav_bridge
@@ -111,6 +112,11 @@ def bridge(settings: Settings, start: dt.date, end: dt.date, fund_id: str | None
     Example:
       passu runs bridge 2026-09-30 2026-10-31
     """
+    if start > end:
+        raise UsageError(
+            f"runs bridge: START {start} is after END {end}: expected the earlier date first, "
+            f"e.g. passu runs bridge {end} {start}"
+        )
     result = nav_bridge(settings.engine, fund_id or "ALL", start, end)
     figures = Figures(
         f"NAV bridge, {result.fund_id}, {result.start} to {result.end}",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sys
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import click
@@ -15,6 +17,7 @@ from passu.portfolio.value import value_and_save
 from .context import Settings, pass_settings
 from .options import as_of_option
 from .output import emit_figures, emit_listings
+from .paths import output_file, writes_to
 
 TABLE_ROWS_SHOWN = 60
 
@@ -67,6 +70,10 @@ def value(
         raise UsageError("--replace only makes sense with --save")
     if fmt == "xlsx" and output is None:
         raise UsageError("--format xlsx needs -o FILE.xlsx")
+    if output is not None:
+        if fmt == "table":
+            raise UsageError("-o FILE needs --format json, csv or xlsx (table is for the screen)")
+        output_file(output)
     result = value_and_save(
         settings.engine,
         as_of,
@@ -81,19 +88,23 @@ def value(
         from passu.reports.workbook import write_value_workbook
 
         assert output is not None
-        write_value_workbook(document, output)
+        with writes_to(output):
+            write_value_workbook(document, output)
         settings.say(f"wrote {output}")
         return
     if fmt == "json":
-        if output:
-            output.write_text(result.text, encoding="utf-8")
-            settings.say(f"wrote {output}")
-        else:
-            sys.stdout.write(result.text)
+        _write(settings, output, result.text)
         return
     listings = valuation_view.tables(document)
     if fmt == "csv":
-        emit_listings([valuation_view.government_accounts(document), *listings], "csv", keyed=True)
+        accounts = valuation_view.government_accounts(document)
+        if output is None:
+            emit_listings([accounts, *listings], "csv", keyed=True)
+            return
+        buffer = io.StringIO()
+        with redirect_stdout(buffer):
+            emit_listings([accounts, *listings], "csv", keyed=True)
+        _write(settings, output, buffer.getvalue())
         return
     emit_figures(valuation_view.headline(document), "table")
     emit_listings([valuation_view.government_accounts(document)], "table")
@@ -102,6 +113,16 @@ def value(
             settings.say(f"{listing.title}: {len(listing.rows):,} rows (see --format csv or json)")
             continue
         emit_listings([listing], "table")
+
+
+def _write(settings: Settings, output: Path | None, text: str) -> None:
+    """The document to ``output`` (whole or not at all), else to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    with writes_to(output):
+        output.write_text(text, encoding="utf-8", newline="")
+    settings.say(f"wrote {output}")
 
 
 COMMANDS = (value,)

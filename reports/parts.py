@@ -166,8 +166,28 @@ def available_cpus() -> int:
 
 
 # Beyond this, parts get so short that each one's fixed cost (fonts, styles) outweighs
-# the layout it saves; --jobs can still ask for more.
+# the layout it saves; --jobs can ask for more, up to the CPUs there are.
 DEFAULT_JOBS_AT_MOST = 8
+
+_PR_SET_PDEATHSIG = 1  # prctl(2), linux/prctl.h
+
+
+def _die_with_parent(parent: int) -> None:
+    """A render worker's initialiser: the worker ends when the process that started it does.
+
+    However the parent ends (SIGTERM, SIGKILL, a crash), the kernel sends the worker
+    SIGKILL (Linux's parent-death signal), so no worker is left rendering for nobody.
+    Elsewhere the worker checks its parent once here; the pool's own shutdown covers
+    the rest.
+    """
+    if sys.platform == "linux":
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent ended before the line above took effect
+        os._exit(1)
 
 
 class PartRenderer:
@@ -175,6 +195,8 @@ class PartRenderer:
 
     def __init__(self, jobs: int | None = None) -> None:
         default = min(available_cpus(), DEFAULT_JOBS_AT_MOST)
+        # `passu report committee --jobs` is capped at the CPUs there are (cli/); a
+        # caller here may ask for more, as the tests do to cut the pack elsewhere
         self.jobs = max(1, jobs if jobs is not None else default)
         self._pool: ProcessPoolExecutor | None = None
 
@@ -182,7 +204,12 @@ class PartRenderer:
         if self.jobs > 1:
             # fork on Linux: the workers start with WeasyPrint and its fonts already loaded
             method = "fork" if sys.platform == "linux" else "spawn"
-            self._pool = ProcessPoolExecutor(self.jobs, multiprocessing.get_context(method))
+            self._pool = ProcessPoolExecutor(
+                self.jobs,
+                multiprocessing.get_context(method),
+                initializer=_die_with_parent,
+                initargs=(os.getpid(),),
+            )
         return self
 
     def __exit__(self, *_exc: object) -> None:

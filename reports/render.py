@@ -11,12 +11,14 @@ raises, so even markup that slipped through could not read or reach anything.
 from __future__ import annotations
 
 import base64
+import re
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 import jinja2
+import markupsafe
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -42,6 +44,42 @@ _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined,  # a misspelt field fails the render, never prints ""
     trim_blocks=True,
     lstrip_blocks=True,
+)
+
+
+# What a page can hold of one piece of text. Names come from users' files and may be
+# anything: an unbroken 5,000-character name would push a table's figure columns off
+# the page, and WeasyPrint's time to break a line grows with the length of the word.
+# The pack shows the text shortened, with "…"; the stored run keeps it whole.
+WORD_AT_MOST = 100  # characters without a space: a long web address fits, and wraps
+TEXT_AT_MOST = 1_000  # a paragraph: any of passu's own is shorter
+CELL_AT_MOST = 500  # a table cell: a row must fit on a page
+# A word sets its table column's narrowest width: beyond this, a name would squeeze the
+# figure columns off the page. The evaluations' web addresses have a column of their own.
+CELL_WORD_AT_MOST = 40
+ELLIPSIS = "…"
+
+
+def fit(value: Any, text_at_most: int = TEXT_AT_MOST, word_at_most: int = WORD_AT_MOST) -> Any:
+    """``value`` as a page can hold it: each word at most ``word_at_most`` characters
+    and the whole at most ``text_at_most``, shortened with "…".
+
+    Markup (a macro's output) is passed through untouched; anything else is text.
+    """
+    if isinstance(value, markupsafe.Markup) or value is None:
+        return value
+    text = str(value)
+    if len(text) > text_at_most:
+        text = text[: text_at_most - 1] + ELLIPSIS
+    if len(text) > word_at_most:
+        long_word = re.compile(rf"\S{{{word_at_most + 1},}}")
+        text = long_word.sub(lambda m: m.group(0)[: word_at_most - 1] + ELLIPSIS, text)
+    return text
+
+
+_ENV.filters["fit"] = fit
+_ENV.globals.update(
+    CELL_AT_MOST=CELL_AT_MOST, CELL_WORD_AT_MOST=CELL_WORD_AT_MOST, WORD_AT_MOST=WORD_AT_MOST
 )
 
 

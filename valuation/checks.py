@@ -15,7 +15,7 @@ themselves are turned into records. The claims checks are in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -31,6 +31,7 @@ from .findings import Finding, _day, _days, _joined, _money, _rows, pounds
 from .fund_cash import fund_cash_movements
 from .ledger import Ledger
 from .receipts import RECEIPT_KINDS
+from .schema import BY_NAME
 
 HOLDING = list(HOLDING_KEYS)
 SHARE_TOLERANCE = Decimal("0.0001")
@@ -40,6 +41,7 @@ __all__ = [
     "Check",
     "Finding",
     "calls_over_commitment",
+    "dated_after_today",
     "distribution_before_receipt",
     "drawdowns_over_commitment",
     "mark_before_drawdown",
@@ -355,6 +357,61 @@ def project_without_contract(ledger: Ledger, as_of: dt.date) -> list[Finding]:
         )
         for pid in sorted(bare["project_id"])
     ]
+
+
+# --- dates -------------------------------------------------------------------------
+
+# Money that moved and marks that were made: none can be dated after today.
+# (Outcomes, measures and evaluations may be forecast or planned, so are left out.)
+FUTURE_DATED: tuple[str, ...] = (
+    "investor_flows",
+    "fund_expenses",
+    "project_flows",
+    "marks",
+    "outcome_claims",
+    "outcome_payments",
+    "project_costs",
+)
+FUTURE_CHECK = "dated_after_today"
+SHOWN_ROWS = 10
+
+
+def dated_after_today(tables: Mapping[str, pd.DataFrame], today: dt.date) -> list[Finding]:
+    """One finding per table of :data:`FUTURE_DATED` with rows dated after ``today``
+    (a typing slip such as 2199 for 2019): how many, the first and last date, and the
+    first rows by date. ``tables`` hold at least each table's required id columns and
+    its dated column (``datetime64``, any unit: 9999-12-31 fits in seconds).
+
+    Not in :data:`CHECKS`: every other check reads a ledger as of a date and needs no
+    clock, while this one is about rows no as-of date should hold, whatever the date
+    checked; ``passu check`` runs it beside them (``portfolio/checks.py``) with the
+    date of the day, which is passed in, so this stays a pure function.
+    """
+    limit = pd.Timestamp(today)
+    found = []
+    for name in FUTURE_DATED:
+        frame = tables.get(name)
+        spec = BY_NAME[name]
+        column = spec.dated_by
+        if frame is None or frame.empty or column is None:
+            continue
+        late = frame[frame[column] > limit].sort_values(column, kind="stable")
+        if late.empty:
+            continue
+        ids = [c.name for c in spec.columns if c.kind == "id" and c.required]
+        labels = f"{name}: " + _joined(late, ids) + ", " + _days(late[column])
+        shown = tuple(labels.iloc[:SHOWN_ROWS])
+        more = (f"and {len(late) - SHOWN_ROWS} more",) if len(late) > SHOWN_ROWS else ()
+        found.append(
+            Finding(
+                FUTURE_CHECK,
+                f"{name}: {len(late)} row{'s' if len(late) != 1 else ''} dated after today, "
+                f"{today.isoformat()} (from {_day(late[column].iloc[0])} to "
+                f"{_day(late[column].iloc[-1])}): a mistyped year?",
+                (*shown, *more),
+            )
+        )
+    return found
 
 
 # --- the registry -----------------------------------------------------------------

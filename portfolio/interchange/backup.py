@@ -31,6 +31,7 @@ import json
 import os
 import sqlite3
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, event, exists, insert, select, text
+from sqlalchemy.exc import DBAPIError, StatementError
 
 from passu.portfolio.errors import ConflictError, InputError, UsageError
 from passu.portfolio.interchange.canonical import read_canonical, to_records
@@ -345,7 +347,11 @@ def _python(value: Any, kind: type) -> Any:
     if kind is dt.date:
         return dt.date.fromisoformat(value)
     if kind is Decimal:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise TypeError(f"expected a number, found {value!r}"[:120])
         return Decimal(value)
+    if kind in (str, int, bool) and (type(value) is not kind):
+        raise TypeError(f"expected {kind.__name__}, found {value!r}"[:120])
     return value
 
 
@@ -423,24 +429,32 @@ def _rows_of(path: Path, table: Table, member: str, data: bytes) -> list[dict[st
         stored = json.loads(data)
     except ValueError:
         raise _altered(path, table.name, f"{member} is not JSON") from None
+    if not isinstance(stored, list):
+        raise _altered(path, table.name, f"{member} holds no list of rows")
     kinds = {c.name: c.type.python_type for c in table.columns}
-    return [{k: _python(v, kinds[k]) for k, v in row.items()} for row in stored]
+    rows = []
+    for number, row in enumerate(stored, start=1):
+        if not isinstance(row, dict):
+            raise _altered(path, table.name, f"{member} row {number} is not an object")
+        unknown = sorted(set(row) - set(kinds))
+        if unknown:
+            raise _altered(path, table.name, f"{member} row {number} has no column {unknown[0]}")
+        try:
+            rows.append({k: _python(v, kinds[k]) for k, v in row.items()})
+        except (ValueError, TypeError, ArithmeticError) as error:
+            raise _altered(
+                path, table.name, f"{member} row {number} holds an impossible value ({error})"
+            ) from None
+    return rows
 
 
 def _restore_zip(engine: Engine, path: Path, digest: str, user: str) -> BackupReport:
-    with zipfile.ZipFile(path) as archive:
-        try:
-            manifest = json.loads(archive.read("manifest.json"))
-        except (KeyError, ValueError):
-            manifest = {}
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            raise UsageError(f"{path}: a zip, but not a passu backup (no passu manifest.json)")
-        _check_revision(path, manifest.get("schema_revision"))
-        verified = manifest.get("version", 1) >= 2
-        if verified:
-            files = _verified_files(archive, path, manifest)
-        else:
-            files = _unverified_files(archive, path, manifest)
+    try:
+        manifest, files = _read_zip(path)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+        # a flipped bit or a cut-off file: the zip's own structure no longer holds
+        raise UsageError(f"{path}: a damaged zip ({error}); nothing restored") from None
+    verified = manifest.get("version", 1) >= 2
     records: dict[str, list[dict[str, Any]]] = {}
     for table in _all_tables():
         if table.name in files:
@@ -454,7 +468,14 @@ def _restore_zip(engine: Engine, path: Path, digest: str, user: str) -> BackupRe
         _refuse_unless_empty(conn)
         for table in _all_tables():  # parents before children
             if records.get(table.name):
-                conn.execute(insert(table), records[table.name])
+                try:
+                    conn.execute(insert(table), records[table.name])
+                except StatementError as error:
+                    if isinstance(error, DBAPIError):
+                        raise  # the database's own refusal: one line from the CLI
+                    raise _altered(
+                        path, table.name, f"a value passu cannot store ({error.orig})"
+                    ) from None
         if engine.dialect.name == "postgresql":
             _reset_sequences(conn)
         tables = _row_counts(conn)
@@ -465,6 +486,26 @@ def _restore_zip(engine: Engine, path: Path, digest: str, user: str) -> BackupRe
         _audit_restore(conn, path, digest, user, tables, verified)
     notices = () if verified else (UNVERIFIED.format(path=path),)
     return BackupReport(str(path), engine.dialect.name, tables, notices)
+
+
+def _read_zip(path: Path) -> tuple[dict[str, Any], dict[str, tuple[str, bytes, int]]]:
+    """The manifest and each table's file, checked against it."""
+    with zipfile.ZipFile(path) as archive:
+        try:
+            manifest = json.loads(archive.read("manifest.json"))
+        except (KeyError, ValueError):
+            manifest = {}
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise UsageError(f"{path}: a zip, but not a passu backup (no passu manifest.json)")
+        _check_revision(path, manifest.get("schema_revision"))
+        version = manifest.get("version", 1)
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise UsageError(f"{path}: manifest.json: expected a whole version, found {version!r}")
+        if not isinstance(manifest.get("tables", {}), dict):
+            raise UsageError(f"{path}: manifest.json lists no tables")
+        if version >= 2:
+            return manifest, _verified_files(archive, path, manifest)
+        return manifest, _unverified_files(archive, path, manifest)
 
 
 def _listed_rows(entry: Any, otherwise: int) -> int:

@@ -13,9 +13,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, bindparam, insert, update
+from sqlalchemy import Connection, Engine, bindparam, insert, update
 
-from passu.portfolio.errors import InputError, Problem
+from passu.portfolio.errors import ConflictError, InputError, Problem
 from passu.portfolio.listing import Column, Listing
 from passu.portfolio.reference.packaged import (
     ATTRIBUTION_BOE_HMT,
@@ -28,6 +28,7 @@ from passu.portfolio.reference.packaged import (
 from passu.portfolio.store import audit
 from passu.portfolio.store.database import require_schema, writing
 from passu.portfolio.store.frames import stored_gilt_yields
+from passu.portfolio.store.locks import locked_through
 from passu.portfolio.store.models import GiltYield
 
 SHIPPED = "Bank of England (shipped with passu)"
@@ -88,6 +89,7 @@ def load_gilt_yields(engine: Engine, path: Path, *, user: str) -> LoadReport:
                 )
             ]
 
+        _refuse_locked_quarters(conn, path, pd.concat([new, changed]))
         to_update = changed[
             [
                 (q, t) in stored_keys
@@ -132,6 +134,29 @@ def load_gilt_yields(engine: Engine, path: Path, *, user: str) -> LoadReport:
         len(changed),
         len(incoming) - len(new) - len(changed),
         None if pd.isna(last) else last.date(),
+    )
+
+
+def _refuse_locked_quarters(conn: Connection, path: Path, moving: pd.DataFrame) -> None:
+    """Refuse (exit 3) quarters an approved run was priced on: a drawdown is priced at
+    its quarter's yield, so a quarter is locked from its first day on or before the
+    latest approved as-of date, as flows are (``store/locks.py``)."""
+    through = locked_through(conn)
+    if through is None or moving.empty:
+        return
+    starts = moving["quarter_end"].dt.to_period("Q").dt.start_time
+    locked = moving[starts <= pd.Timestamp(through)].sort_values(["quarter_end", "tenor_years"])
+    if locked.empty:
+        return
+    named = [
+        f"{q.year}-Q{(q.month - 1) // 3 + 1} ({int(t)}-year)"
+        for q, t in zip(locked["quarter_end"], locked["tenor_years"], strict=True)
+    ]
+    shown = ", ".join(named[:10]) + (f" and {len(named) - 10} more" if len(named) > 10 else "")
+    raise ConflictError(
+        f"{path}: the period to {through.isoformat()} is locked by an approved run; "
+        f"refused: the gilt yields of {shown} would change its benchmark. Nothing was "
+        "written (reopen the run with `passu runs reopen` to change them)"
     )
 
 

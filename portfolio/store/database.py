@@ -7,6 +7,7 @@ code and the same Alembic migrations.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +24,29 @@ from passu.portfolio.errors import ConflictError, UsageError
 
 DEFAULT_URL = "sqlite:///passu.db"
 WRITER_LOCK_KEY = 7_305_112  # any fixed bigint: passu's advisory lock on PostgreSQL
-WRITER_WAIT_SECONDS = float(os.environ.get("PASSU_LOCK_TIMEOUT", "30"))
+DEFAULT_WAIT_SECONDS = 30.0
+LONGEST_WAIT_SECONDS = 86_400.0  # a day: beyond it a writer is stuck, not waiting
+
+
+def writer_wait_seconds() -> float:
+    """How long a writer waits for the lock: ``PASSU_LOCK_TIMEOUT`` seconds, default 30.
+
+    Read when a database is opened, so a bad value is one line (exit 2), never a
+    traceback at start-up: it must be a number from 0 to a day (not nan, not inf).
+    """
+    raw = os.environ.get("PASSU_LOCK_TIMEOUT")
+    if raw is None or not raw.strip():
+        return DEFAULT_WAIT_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds <= LONGEST_WAIT_SECONDS:  # false for nan too
+        raise UsageError(
+            f"PASSU_LOCK_TIMEOUT: expected seconds from 0 to {LONGEST_WAIT_SECONDS:g}, "
+            f"found {raw!r}"
+        )
+    return seconds
 
 
 def resolve_url(url: str | None = None) -> str:
@@ -50,9 +73,10 @@ def make_engine(url: str | None = None, *, must_exist: bool = False) -> Engine:
         path = parsed.database
         if must_exist and path and path != ":memory:" and not Path(path).exists():
             raise UsageError(f"no database at {path}: run `passu init` first")
-        engine = create_engine(resolved, connect_args={"timeout": WRITER_WAIT_SECONDS})
+        engine = create_engine(resolved, connect_args={"timeout": writer_wait_seconds()})
         _sqlite_pragmas(engine)
     elif parsed.get_backend_name() == "postgresql":
+        writer_wait_seconds()  # a bad PASSU_LOCK_TIMEOUT is refused before any work
         engine = create_engine(resolved, pool_pre_ping=True)
     else:
         raise UsageError(f"database URL {resolved!r}: passu supports sqlite and postgresql")
@@ -148,7 +172,7 @@ def writing(engine: Engine) -> Iterator[Connection]:
             raise
         try:
             if engine.dialect.name == "postgresql":
-                millis = int(WRITER_WAIT_SECONDS * 1000)
+                millis = max(1, int(writer_wait_seconds() * 1000))  # 0 would mean never
                 connection.exec_driver_sql(f"SET LOCAL lock_timeout = {millis}")
                 try:
                     connection.execute(
@@ -181,6 +205,6 @@ def refusal(error: BaseException) -> str | None:
 
 def _busy() -> str:
     return (
-        f"another passu writer held the database for over {WRITER_WAIT_SECONDS:g} s; "
+        f"another passu writer held the database for over {writer_wait_seconds():g} s; "
         "nothing was written: try again when it has finished"
     )

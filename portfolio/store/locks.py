@@ -49,7 +49,7 @@ def refuse_locked_changes(conn: Connection, plans: Sequence[PlanLike]) -> None:
             continue
         file = plan.spec.file
         for _, row in plan.added[plan.added[column].between("0", limit)].iterrows():
-            offending.append(f"{file} row {row[ROW]} adds a row dated {row[column]}")
+            offending.append(f"{file} row {_row(row[ROW])} adds a row dated {row[column]}")
         removed = plan.removed_rows
         for _, row in removed[removed[column].between("0", limit)].iterrows():
             offending.append(
@@ -80,7 +80,7 @@ def _changed(plan: PlanLike, column: str, limit: str) -> list[str]:
             locked = _claim_change_locked(before, after, limit)
         if locked:
             out.append(
-                f"{plan.spec.file} row {after[ROW]} changes a row dated "
+                f"{plan.spec.file} row {_row(after[ROW])} changes a row dated "
                 f"{before[column]} ({_describe(plan.spec, after)})"
             )
     return out
@@ -106,6 +106,16 @@ def _claim_change_locked(before: pd.Series, after: pd.Series, limit: str) -> boo
         elif before["claimed_on"] <= limit:
             return True
     return False
+
+
+def _row(value: object) -> str:
+    """A file's row number as people count it: 1, never 1.0 (pandas turns a column of
+    row numbers to floats when a merge leaves a gap)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    return str(int(number)) if number.is_integer() else str(value)
 
 
 def _describe(spec: TableSpec, row: pd.Series) -> str:

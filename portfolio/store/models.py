@@ -356,6 +356,10 @@ class AuditRecord(Base):
     command: Mapped[str] = mapped_column(Text)
     details: Mapped[str] = mapped_column(Text)  # JSON: tables, counts, keys
     input_sha256: Mapped[str | None] = mapped_column(String(64))
+    # the database login that wrote the entry (PostgreSQL: session_user; SQLite: none)
+    login: Mapped[str | None] = mapped_column(String(200))
+    # SHA-256 of the previous entry's sha256 + this entry's canonical content (audit.py)
+    sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class GiltYield(Base):

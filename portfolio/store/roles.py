@@ -5,7 +5,12 @@
   later migrations add.
 - writer (default ``passu_writer``), for fund managers: SELECT, INSERT, UPDATE,
   DELETE on the data tables, only SELECT and INSERT on ``audit_log``, SELECT on
-  ``alembic_version`` (a writer cannot change the schema), and the sequences.
+  ``alembic_version`` (a writer cannot change the schema), and the sequences
+  (UPDATE too: a restore moves them past the ids it restored).
+
+What no role but a superuser can do whatever its grants (undo an approval, touch run
+history, move a locked period's rows, edit or back-date an audit entry) is refused by
+triggers, not grants: migration 0003 and docs/team.md.
 
 The roles are NOLOGIN groups; people get login users in them. SQLite has no
 users, so there this is a usage error.
@@ -79,8 +84,10 @@ def role_sql(engine: Engine, *, reader: str = READER, writer: str = WRITER) -> l
         f"REVOKE UPDATE, DELETE, TRUNCATE ON {_quote(AUDIT)} FROM {w};",
         f"GRANT SELECT, INSERT ON {_quote(AUDIT)} TO {w};",
         f'GRANT SELECT ON "alembic_version" TO {w};',
-        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {w};",
-        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {w};",
+        # UPDATE: a restore moves each id sequence past the ids it restored (setval)
+        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {w};",
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA public "
+        f"GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {w};",
     ]
 
 

@@ -8,6 +8,7 @@ never replaced. Replaced and reopened figures are kept in the history table.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
@@ -18,6 +19,19 @@ from passu.portfolio.store import audit
 from passu.portfolio.store.database import require_schema, writing
 from passu.portfolio.store.models import ValuationRun, ValuationRunHistory
 from passu.portfolio.store.run_info import RunInfo, StoredRun
+
+# Characters that take no space on the page though Unicode calls them letters or symbols.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+# Separators, controls, format characters (zero-width, direction marks), unassigned,
+# private use and combining marks with nothing to combine with.
+_INVISIBLE = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cn", "Co", "Cs", "Mn", "Me"})
+
+
+def visible(text: str) -> bool:
+    """Whether ``text`` holds at least one character a reader can see."""
+    return any(
+        ch not in _BLANK_LETTERS and unicodedata.category(ch) not in _INVISIBLE for ch in text
+    )
 
 
 def _info(row: Any) -> RunInfo:
@@ -193,8 +207,11 @@ def approve_run(engine: Engine, as_of: dt.date, *, user: str) -> list[RunInfo]:
 
 def reopen_run(engine: Engine, as_of: dt.date, *, reason: str, user: str) -> list[RunInfo]:
     """Return the run(s) of as_of and every later approved run to draft, keeping history."""
-    if not reason.strip():
-        raise UsageError("--reason must say why the period is reopened")
+    if not visible(reason):
+        raise UsageError(
+            f"--reason must say why the period is reopened: found {reason!r}, "
+            "which has no visible character"
+        )
     with writing(engine) as conn:
         rows = conn.execute(
             select(ValuationRun)
@@ -206,16 +223,18 @@ def reopen_run(engine: Engine, as_of: dt.date, *, reason: str, user: str) -> lis
         for row in rows:
             _to_history(conn, row, user=user, reason=reason)
         ids = [r.run_id for r in rows]
-        conn.execute(
-            update(ValuationRun)
-            .where(ValuationRun.run_id.in_(ids))
-            .values(status="draft", approved_at=None, approved_by=None)
-        )
+        # audited before the update: on PostgreSQL the database lets an approved run
+        # return to draft only with its history and this entry in the same transaction
         audit.record(
             conn,
             user=user,
             command="runs reopen",
             details={"as_of": as_of.isoformat(), "runs": ids, "reason": reason},
+        )
+        conn.execute(
+            update(ValuationRun)
+            .where(ValuationRun.run_id.in_(ids))
+            .values(status="draft", approved_at=None, approved_by=None)
         )
         reopened = conn.execute(
             select(ValuationRun).where(ValuationRun.run_id.in_(ids)).order_by(ValuationRun.as_of)

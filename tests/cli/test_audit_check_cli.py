@@ -118,7 +118,8 @@ def test_audit_lists_who_when_what_and_the_input_hash(
     assert entry["command"] == "import"
     assert entry["input_sha256"] == report.sha256 and len(report.sha256) == 64
     assert entry["at"].endswith("+00:00")
-    details = json.loads(entry["details"])
+    details = entry["details"]  # an object, not JSON text inside a string
+    assert isinstance(details, dict)
     # a_portfolio has 4 project_flows rows and 5 investors, all new
     assert details["tables"]["project_flows"] == {"added": 4, "changed": 0, "removed": 0}
     assert details["tables"]["investors"] == {"added": 5, "changed": 0, "removed": 0}
@@ -134,14 +135,14 @@ def test_audit_since_filters_and_entries_are_only_added(
     both = json.loads(run(db_url, "audit", "--format", "json").stdout)
     assert both[:1] == first  # the earlier record is exactly as it was
     assert [e["user"] for e in both] == ["alice", "bob"]
-    assert json.loads(both[1]["details"])["tables"]["funds"] == {
+    assert both[1]["details"]["tables"]["funds"] == {
         "added": 0,
         "changed": 0,
         "removed": 0,
     }
     future = run(db_url, "audit", "--since", "2999-01-01", "--format", "csv")
     assert future.exit_code == 0
-    assert future.stdout == "id,at,user,command,details,input_sha256\n"
+    assert future.stdout == "id,at,login,user,command,details,input_sha256,sha256\n"
     past = json.loads(run(db_url, "audit", "--since", "2000-01-01", "--format", "json").stdout)
     assert past == both
 

@@ -194,3 +194,55 @@ def test_a_lost_worker_is_one_line_and_no_pack(monkeypatch, sample_engine, tmp_p
     with pytest.raises(RenderProcessLost, match="nothing was written"):
         render_committee_pack(pack, path, jobs=2)
     assert not path.exists()
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return set()
+    return {int(child) for child in text.split()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status waits to be read
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGKILL"])
+def test_render_workers_end_with_their_parent(signal_name, sample_engine, tmp_path):
+    """No orphans: kill `passu report committee` mid-render and its workers end too."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    command = [
+        sys.executable, "-m", "passu", "--database", str(sample_engine.url), "--quiet",
+        "report", "committee", "--as-of", AS_OF.isoformat(), "--jobs", "2",
+        "-o", str(tmp_path / "pack.pdf"),
+    ]  # fmt: skip
+    parent = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        workers: set[int] = set()
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline and parent.poll() is None:
+            workers = _children(parent.pid)
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the render workers never started"
+        parent.send_signal(getattr(signal, signal_name))
+        parent.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [w for w in workers if _alive(w)], "render workers outlived their parent"
+    finally:
+        for pid in [parent.pid, *workers]:
+            if _alive(pid):
+                os.kill(pid, 9)
+        parent.wait(timeout=10)
+    assert not (tmp_path / "pack.pdf").exists()
