@@ -180,6 +180,7 @@ def tables(document: dict[str, Any]) -> list[Listing]:
                 Column("dpi", "multiple"),
                 Column("tvpi", "multiple"),
                 Column("irr", "rate"),
+                Column("period_return", "rate", "period return (not annualised)"),
             ),
         )
     )
@@ -197,6 +198,7 @@ def tables(document: dict[str, Any]) -> list[Listing]:
                 Column("nav", "money"),
                 Column("tvpi", "multiple"),
                 Column("irr", "rate"),
+                Column("period_return", "rate", "period return (not annualised)"),
             ),
         )
     )

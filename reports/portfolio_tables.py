@@ -18,12 +18,31 @@ def outcomes_text(achieved: int, forecast: int) -> str:
     return f"{achieved:,} of {forecast:,} ({percent(Decimal(achieved) / forecast, 0)})"
 
 
-def irr_text(record: dict[str, Any], key: str = "irr") -> str:
-    """An IRR, or a dash with a dagger when the run gave a reason it is undefined."""
+PERIOD_MARK = "(period)"
+PERIOD_NOTE = (
+    f"{PERIOD_MARK}: the flows span less than a year, so the IRR is not annualised (GIPS): "
+    "the simple return over the period instead."
+)
+
+
+def irr_text(
+    record: dict[str, Any], key: str = "irr", period_key: str = "period_return", places: int = 1
+) -> str:
+    """An IRR; over flows spanning less than a year the period's simple return, marked
+    "(period)"; else a dash with a dagger when the run gave a reason it is undefined."""
     value = record.get(key)
     if value is None:
+        period = record.get(period_key)
+        if period is not None:
+            return f"{percent(period, places)} {PERIOD_MARK}"
         return f"{MISSING}†" if record.get(f"{key}_note") else MISSING
-    return percent(value) + ("*" if record.get("multiple_sign_changes") else "")
+    return percent(value, places) + ("*" if record.get("multiple_sign_changes") else "")
+
+
+def period_notes(records: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The "(period)" mark's explanation, when some row shows a period return."""
+    shown = any(r.get("irr") is None and r.get("period_return") is not None for r in records)
+    return (PERIOD_NOTE,) if shown else ()
 
 
 def portfolio_table(
@@ -52,6 +71,7 @@ def portfolio_table(
         "Figures over every holder of each project (the fund and its co-investors); "
         "† IRR undefined (no sign change or no root: see the project's page); "
         "* the flows change sign more than once.",
+        *period_notes(document["projects"]),
     )
     return Table(
         headers=(
@@ -104,7 +124,7 @@ def share_classes_table(document: dict[str, Any]) -> Table:
             money_short(c["nav"]),
             multiple(c["dpi"]),
             multiple(c["tvpi"]),
-            percent(c["irr"]),
+            irr_text(c),
         )
         for c in document["share_classes"]
     )
@@ -124,6 +144,7 @@ def share_classes_table(document: dict[str, Any]) -> Table:
         numeric=(False, False, *([True] * 8)),
         rows=rows,
         caption="Share classes",
+        notes=period_notes(document["share_classes"]),
     )
 
 
@@ -167,6 +188,7 @@ def investors_table(document: dict[str, Any]) -> Table:
         numeric=(False, False, False, False, *([True] * 7)),
         rows=tuple(rows),
         caption="Investors in each fund",
+        notes=period_notes(document["investors"]),
     )
 
 
@@ -214,6 +236,7 @@ def holders_table(
         numeric=(False, False, False, False, *([True] * 6)),
         rows=tuple(rows),
         caption="Holders of each project: the fund and its co-investors",
+        notes=period_notes(document["holdings"]),
     )
 
 

@@ -36,6 +36,11 @@ def _irr_figure(record: dict[str, Any]) -> Figure:
     note = record.get("irr_note")
     if record.get("multiple_sign_changes") and not note:
         note = "the flows change sign more than once"
+    if record.get("irr") is None and record.get("period_return") is not None:
+        # Flows spanning less than a year: the simple return, marked as such (issue 18).
+        return Figure(
+            "Return for the period (not annualised)", percent(record["period_return"]), note
+        )
     return Figure("IRR", percent(record.get("irr")), note)
 
 

@@ -22,6 +22,7 @@ from passu.valuation.per_pound import per_pound_committed
 
 from .formatting import MISSING, long_date, money_full, multiple, percent, short_date
 from .model import Figure, Table
+from .portfolio_tables import PERIOD_MARK, PERIOD_NOTE, period_notes
 from .render import SafeFetcher, render_html, write_pdf
 
 Kind = Literal["shareholder", "capital-account"]
@@ -57,7 +58,9 @@ def _per_pound(amount: str, committed: str) -> str:
     return MISSING if ratio is None else f"£{ratio}"
 
 
-def _ratios(label: str, record: dict[str, Any], irr_key: str) -> tuple[str, ...]:
+def _ratios(
+    label: str, record: dict[str, Any], irr_key: str, period_key: str = "period_return"
+) -> tuple[str, ...]:
     return (
         label,
         _per_pound(record["paid_in"], record["committed"]),
@@ -65,8 +68,16 @@ def _ratios(label: str, record: dict[str, Any], irr_key: str) -> tuple[str, ...]
         _per_pound(record["nav"], record["committed"]),
         multiple(record["dpi"]),
         multiple(record["tvpi"]),
-        percent(record.get(irr_key), 2),
+        _irr(record, irr_key, period_key),
     )
+
+
+def _irr(record: dict[str, Any], irr_key: str = "irr", period_key: str = "period_return") -> str:
+    """An IRR to two places; over flows spanning less than a year (no IRR) the period's
+    simple return, marked "(period)"; else a dash."""
+    if record.get(irr_key) is None and record.get(period_key) is not None:
+        return f"{percent(record[period_key], 2)} {PERIOD_MARK}"
+    return percent(record.get(irr_key), 2)
 
 
 def _account_table(a: dict[str, Any]) -> Table:
@@ -78,7 +89,7 @@ def _account_table(a: dict[str, Any]) -> Table:
         ("Share of the fund's NAV", money_full(a["nav"])),
         ("DPI", multiple(a["dpi"])),
         ("TVPI", multiple(a["tvpi"])),
-        ("IRR", percent(a["irr"], 2) if a["irr"] is not None else f"{MISSING} ({a['irr_note']})"),
+        ("IRR", _irr(a) if a["irr"] is not None else f"{_irr(a)} ({a['irr_note']})"),
     )
     return Table(("", "Amount"), (False, True), rows, caption="Capital account")
 
@@ -209,9 +220,20 @@ def build_statement(bundle: StatementBundle, investor_id: str, kind: Kind) -> St
                             klass,
                             "irr",
                         ),
-                        _ratios(f"Fund {fund_id}, to its investors", fund, "net_irr"),
+                        _ratios(
+                            f"Fund {fund_id}, to its investors",
+                            fund,
+                            "net_irr",
+                            "net_period_return",
+                        ),
                     ),
                     caption="Your returns beside your class's and the fund's",
+                    notes=period_notes([a, klass])
+                    or (
+                        (PERIOD_NOTE,)
+                        if fund.get("net_irr") is None and fund.get("net_period_return") is not None
+                        else ()
+                    ),
                 ),
                 totals=(
                     Table(

@@ -3,7 +3,9 @@
 Money (the document's two-decimal strings) becomes numeric cells with a £
 number format, so an analyst can add them up; rates get a % format and
 multiples an "x" format. Cells hold exactly the document's values: the sheet
-formats them, nothing is rounded again.
+formats them, nothing is rounded again. Every row is written through
+``sheet_text.append_row``, so text stays text: a project or investor named
+``=HYPERLINK(…)`` is a text cell, never a formula.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from passu.portfolio.interchange.sheet_text import append_row
 from passu.valuation.registry import kinds
 
 MONEY_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
@@ -55,9 +58,9 @@ def _records_sheet(book: Workbook, title: str, records: list[dict[str, Any]]) ->
     for record in records:
         columns += [k for k in record if k not in columns]
     if not columns:
-        sheet.append(["(no rows)"])
+        append_row(sheet, ["(no rows)"])
         return
-    sheet.append(columns)
+    append_row(sheet, columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for record in records:
@@ -65,7 +68,7 @@ def _records_sheet(book: Workbook, title: str, records: list[dict[str, Any]]) ->
         for key in columns:
             value, number_format = _cell_value(key, record.get(key))
             row.append((value, number_format))
-        sheet.append([v for v, _ in row])
+        append_row(sheet, [v for v, _ in row])
         for cell, (_v, number_format) in zip(sheet[sheet.max_row], row, strict=True):
             if number_format:
                 cell.number_format = number_format
@@ -77,12 +80,12 @@ def _records_sheet(book: Workbook, title: str, records: list[dict[str, Any]]) ->
 def _fields_sheet(book: Workbook, title: str, record: dict[str, Any]) -> None:
     """One record (the fund, the claims) as rows of field and value."""
     sheet = book.create_sheet(title)
-    sheet.append(["field", "value"])
+    append_row(sheet, ["field", "value"])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for key, raw in _flattened(record):
         value, number_format = _cell_value(key.rsplit(".", 1)[-1], raw)
-        sheet.append([key, value])
+        append_row(sheet, [key, value])
         if number_format:
             sheet.cell(row=sheet.max_row, column=2).number_format = number_format
     sheet.column_dimensions["A"].width = 36
@@ -117,7 +120,7 @@ def write_value_workbook(document: dict[str, Any], path: Path) -> None:
     about = book.active
     about.title = "run"
     for key in ("format", "as_of", "scope", "fingerprint", "illustrative"):
-        about.append([key, document.get(key)])
+        append_row(about, [key, document.get(key)])
     about.column_dimensions["A"].width = 14
     about.column_dimensions["B"].width = 70
 

@@ -10,7 +10,8 @@ Per (fund_id, investor_id, share_class), over rows dated ≤ T:
 - DPI = distributed / paid-in; TVPI = (distributed + NAV share) / paid-in
   (``multiples.multiples``)
 - IRR = XIRR of its own calls (negative), distributions (positive) and its
-  NAV share at T (positive)
+  NAV share at T (positive); over flows spanning less than a year no IRR but
+  the period return (``period_return``), as for holdings (returns.py)
 
 Investor flows carry no share class. An investor with one class in a fund has
 its flows in that class; one with several has each flow split across them pro
@@ -64,6 +65,7 @@ class CapitalAccount:
     irr: float | None
     irr_note: str | None
     multiple_sign_changes: bool
+    period_return: float | None = None  # flows spanning under a year: not annualised
 
 
 def account_commitments(
@@ -294,4 +296,5 @@ def _account(row: Mapping[str, Hashable], irr: IrrResult) -> CapitalAccount:
         irr=irr.rate,
         irr_note=irr.note,
         multiple_sign_changes=irr.multiple_sign_changes,
+        period_return=irr.period_return,
     )

@@ -61,6 +61,8 @@ class FundValue:
     expenses: Decimal
     gross_multiple_sign_changes: bool
     net_multiple_sign_changes: bool
+    # The gross flows span under a year: their simple return (the gross IRR is null).
+    gross_period_return: float | None = None
 
 
 def value_fund(
@@ -153,6 +155,7 @@ def value_fund_in(
         expenses=pence_to_decimal(expenses),
         gross_multiple_sign_changes=gross.multiple_sign_changes,
         net_multiple_sign_changes=net.multiple_sign_changes,
+        gross_period_return=gross.period_return,
     )
 
 

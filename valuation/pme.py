@@ -14,12 +14,15 @@ for the quarters of the days before T only.
   / (Σ |callsᵢ| / index(dᵢ)), each row on its own (a call and a distribution on
   one date both count, as paid-in and distributed do for TVPI)
 - direct alpha = XIRR of every flow carried to T by index(T) / index(dᵢ), plus
-  NAV at T (carried by 1), as a discrete annual rate
+  NAV at T (carried by 1), as a discrete annual rate; like every IRR passu
+  reports (returns.py), not annualised over flows spanning less than a year
+  (``None``, the note says so) and −100% for a total loss
 
 Flows are ``date`` and ``amount_pence`` (calls negative, distributions
 positive); rows dated after T are ignored. A figure is ``None`` with the
 reason in ``note`` when there is nothing to compare: no calls, a quarter
-without a 10-year yield, or (direct alpha only) an XIRR with no rate.
+without a 10-year yield, or (direct alpha only) an XIRR with no rate or flows
+spanning less than a year.
 """
 
 from __future__ import annotations
@@ -104,7 +107,7 @@ def fund_pme(
     # flows carried daily. The XIRR is the project's own (pyxirr underneath, an NPV
     # scan when it finds no root), so at a nil yield direct alpha is the net IRR.
     carried = amounts.astype(np.float64) * np.exp(log_at_t - log_at_flow)
-    result = xirr(np.append(days, t), np.append(carried, float(nav_pence)), annualise_short=True)
+    result = xirr(np.append(days, t), np.append(carried, float(nav_pence)))
     # A multiple-root warning from xirr (rate given, note set) is not carried:
     # Pme.note only ever says why a figure is missing.
     note = None if result.rate is not None else f"direct alpha: {result.note}"

@@ -132,7 +132,8 @@ class SectionFigure:
 
 _IRR_NOTE = (
     "null with the reason in the note beside it when undefined, and over flows spanning "
-    "less than a year (not annualised: the period return beside it instead)"
+    "less than a year (not annualised: the period return beside it instead); −100% with "
+    'the note "total loss" when money went in, nothing came back and nothing is held'
 )
 _PERIOD = (
     "The simple return over flows spanning less than 365 days, Σ inflows ÷ Σ outflows − 1 "
@@ -251,7 +252,9 @@ FUND_FIGURES: tuple[FundFigure, ...] = (
                "(Σ calls ÷ index at their dates), the index starting at 1 on the first flow "
                "and compounding daily (Actual/365) at the 10-year gilt yield of each day's "
                "quarter; direct alpha = the XIRR of the flows carried to T by index(T) ÷ "
-               "index(date). Null with the reason when there is nothing to compare.",
+               "index(date), like every IRR not annualised over flows spanning less than a "
+               "year and −100% for a total loss. Null with the reason when there is nothing "
+               "to compare.",
                "valuation/pme.py: fund_pme",
                lambda c: fund_pme_figure(c.net_flows, c.nav_pence, c.as_of, c.gilt_yields),
                noted=True, pack=COST,
@@ -276,6 +279,10 @@ FUND_FIGURES: tuple[FundFigure, ...] = (
                "cost of capital for the period (not annualised)", "rate", _PERIOD,
                "valuation/returns.py: xirr", lambda c: c.cost.period_return, pack=COST,
                only_when_set=True, methods=False),
+    FundFigure("gross_period_return", "gross return for the period (not annualised)", "rate",
+               _PERIOD, "valuation/fund.py: value_fund_in → pool_value",
+               lambda c: c.fund.gross_period_return, pack=RETURNS, only_when_set=True,
+               methods=False, rank=2),
 )  # fmt: skip
 
 SECTION_FIGURES: tuple[SectionFigure, ...] = (
@@ -309,7 +316,9 @@ SECTION_FIGURES: tuple[SectionFigure, ...] = (
                   "null with a reason, never zero, when undefined; more than one sign change is "
                   "flagged, and warned about only when NPV has a second root in −99%…+1,000%. "
                   "Over flows spanning less than 365 days there is no IRR (GIPS: not "
-                  "annualised): the note says so and the period return stands beside it.",
+                  "annualised): the note says so and the period return stands beside it. "
+                  "Money in, nothing back and nothing held (every netted flow an outflow) is a "
+                  "total loss: −100%, the note \"total loss\".",
                   "valuation/returns.py: xirr, xirr_grouped"),
     SectionFigure("holdings", "period_return", "period return (not annualised)", "rate",
                   _PERIOD, "valuation/returns.py: xirr, xirr_grouped"),
@@ -319,10 +328,12 @@ SECTION_FIGURES: tuple[SectionFigure, ...] = (
     SectionFigure("investors", "capital_account", "capital account", "text",
                   "An investor's commitment, paid-in, distributed, NAV share (fund NAV × its "
                   "share of commitments, to the penny by largest remainder, ties by investor "
-                  "id), unfunded, DPI, TVPI and IRR.", "valuation/capital_accounts.py",
+                  "id), unfunded, DPI, TVPI and IRR (over flows spanning less than a year the "
+                  "period return instead, as for holdings).", "valuation/capital_accounts.py",
                   methods=False),
     SectionFigure("share_classes", "share_class", "share class", "text",
-                  "Σ of its members' capital accounts, and the class's pooled IRR.",
+                  "Σ of its members' capital accounts, and the class's pooled IRR (over flows "
+                  "spanning less than a year the pooled period return instead).",
                   "valuation/share_classes.py", methods=False),
     SectionFigure("pari_passu", "ok", "pari passu check", "text",
                   "Each class member's (tranche holder's) paid-in, distributed and NAV against "

@@ -10,8 +10,14 @@ Flows spanning less than a year (first to last netted
 flow, NAV at T included, under 365 days) are not annualised (GIPS): rate
 ``None``, note ``less than a year: not annualised``, and ``period_return`` the
 simple return over the period, Σ inflows ÷ Σ outflows − 1. A caller computing a
-rate that is not a return shown to investors (PME's direct alpha) passes
-``annualise_short=True`` to solve such flows anyway.
+rate that is not a return shown to investors (a model's calibration rate)
+passes ``annualise_short=True`` to solve such flows anyway.
+
+A total loss (money went in, nothing came back and nothing is held: every
+netted flow an outflow) is the market convention's −100%: rate ``-1.0``, note
+``total loss``, over any span. A caller passing ``annualise_short=True`` asks
+for a plain root instead, and gets ``None`` with the note ``no receipts or NAV
+yet: all flows are outflows`` (no finite rate solves NPV = 0).
 
 A series with more than one sign change (common: drawdowns go on after receipts
 start) is flagged ``multiple_sign_changes``; the note warns that the rate is one
@@ -39,6 +45,8 @@ __all__ = [
     "NOTE_NO_FLOWS",
     "NOTE_NO_ROOT",
     "NOTE_SHORT",
+    "NOTE_TOTAL_LOSS",
+    "TOTAL_LOSS",
     "IrrResult",
     "periodic_irr",
     "periodic_npv",
@@ -51,19 +59,23 @@ NOTE_NO_FLOWS = "no flows"
 NOTE_NETS_TO_NIL = "flows net to nil on every date"
 NOTE_ALL_OUTFLOWS = "no receipts or NAV yet: all flows are outflows"
 NOTE_SHORT = "less than a year: not annualised"
+NOTE_TOTAL_LOSS = "total loss"
 NOTE_ALL_INFLOWS = "all flows one sign: inflows only, nothing invested"
 NOTE_NO_ROOT = "no rate solves NPV = 0"
 
 DAYS_PER_YEAR = 365.0  # Actual/365 fixed, as spreadsheet XIRR.
 SHORT_DAYS = 365  # flows spanning fewer days than this are not annualised
+TOTAL_LOSS = -1.0  # money in, nothing back, nothing held: −100%
 
 
 @dataclass(frozen=True, slots=True)
 class IrrResult:
     """An XIRR with the reason when there is none.
 
-    rate: the annual rate as a fraction (0.0734 = 7.34%), or ``None``.
-    note: why ``rate`` is ``None``, or the warning that it is one of several roots.
+    rate: the annual rate as a fraction (0.0734 = 7.34%), ``-1.0`` for a total loss,
+    or ``None``.
+    note: why ``rate`` is ``None``, the warning that it is one of several roots, or
+    ``total loss``.
     multiple_sign_changes: the netted flows change sign more than once.
     period_return: flows spanning less than a year: the simple return over the
     period (Σ inflows ÷ Σ outflows − 1) shown instead of a rate; else ``None``.
@@ -209,6 +221,7 @@ def _solve_batch(
 
     The classification (signs, sign changes, whether a second root is possible)
     is vectorised over every series at once; only the root finding loops.
+    ``annualise_short``: a plain solve (no GIPS short-period rule, no total loss).
     """
     group_count = len(bounds) - 1
     sizes = np.diff(bounds)
@@ -230,8 +243,10 @@ def _solve_batch(
             results.append(IrrResult(None, NOTE_NO_FLOWS, False))
         elif lo == hi:
             results.append(IrrResult(None, NOTE_NETS_TO_NIL, False))
-        elif not has_pos[g]:
+        elif not has_pos[g] and annualise_short:
             results.append(IrrResult(None, NOTE_ALL_OUTFLOWS, False))
+        elif not has_pos[g]:
+            results.append(IrrResult(TOTAL_LOSS, NOTE_TOTAL_LOSS, False))
         elif not has_neg[g]:
             results.append(IrrResult(None, NOTE_ALL_INFLOWS, False))
         elif not annualise_short and days[hi - 1] - days[lo] < SHORT_DAYS:

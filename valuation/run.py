@@ -147,6 +147,8 @@ class Investor:
     tvpi: float | None = field(metadata=_MULTIPLE)
     irr: float | None = field(metadata=_RATE)
     irr_note: str | None = None
+    # Added after the first release (issue 18): flows spanning under a year.
+    period_return: float | None = field(default=None, metadata=_RATE)
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,8 @@ class ShareClass:
     tvpi: float | None = field(metadata=_MULTIPLE)
     irr: float | None = field(metadata=_RATE)
     irr_note: str | None = None
+    # Added after the first release (issue 18): flows spanning under a year.
+    period_return: float | None = field(default=None, metadata=_RATE)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ the penny), DPI = distributed / paid-in, TVPI = (distributed + NAV) / paid-in
 (``multiples.multiples``),
 and the class's pooled IRR = XIRR of every member's calls (negative) and
 distributions (positive) plus the class NAV at T — the rate pari passu
-compares each member's IRR with.
+compares each member's IRR with; over flows spanning less than a year no IRR
+but the class's period return (``period_return``, returns.py).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class ShareClassValue:
     tvpi: float | None
     irr: float | None
     irr_note: str | None
+    period_return: float | None = None  # flows spanning under a year: not annualised
 
 
 def share_class_values(
@@ -96,6 +98,7 @@ def share_class_values(
                 tvpi=ratios.tvpi,
                 irr=irr.rate,
                 irr_note=irr.note,
+                period_return=irr.period_return,
             )
         )
     return out

@@ -107,15 +107,23 @@ class SocialValueReport:
 
 
 def rebase(
-    value: Decimal, from_year: int, to_year: int, deflator: Mapping[int, Any] | pd.Series
+    value: Decimal,
+    from_year: int,
+    to_year: int,
+    deflator: Mapping[int, Any] | pd.Series,
+    basis: object = "calendar",
 ) -> Decimal:
-    """Move a value from ``from_year`` prices to ``to_year`` prices with the GDP deflator.
+    """Move a value from ``from_year`` prices to ``to_year`` (calendar) prices with the
+    GDP deflator.
 
-    rebased = value × index[to_year] / index[from_year], exact to the Decimal
-    context. A year missing from the deflator raises DeflatorYearMissing naming it.
+    rebased = value × index[to_year] / price_index(from_year, basis): the calendar
+    year's index, or for a value in financial-year prices (``basis`` "financial", the
+    GMCA library's 2015/16) (3 × I[y] + I[y + 1]) / 4, as the run rebases them. Exact
+    to the Decimal context. A year missing from the deflator raises
+    DeflatorYearMissing naming it.
     """
     index = _deflator_index(deflator)
-    return value * _index(index, to_year) / _index(index, from_year)
+    return value * _index(index, to_year) / price_index(index, from_year, basis)
 
 
 def discount_factor(year: int, schedule: Iterable[DiscountBand] | pd.DataFrame) -> Decimal:
@@ -246,6 +254,7 @@ def social_value(
             continue
         factor = Decimal(int(row.achieved)) * _adjustment(row)
         if target_index is not None:
+            # rebase()'s definition, the factor applied to each of the three values
             factor = (
                 factor * target_index / price_index(index, int(row.price_year), row.price_basis)
             )

@@ -319,6 +319,7 @@ def value(
                 tvpi=normalise("multiple", c.tvpi),
                 irr=normalise("rate", c.irr),
                 irr_note=c.irr_note,
+                period_return=normalise("rate", c.period_return),
             )
             for c in classes
         ),
@@ -354,6 +355,7 @@ def _account(a: CapitalAccount, who: dict[str, tuple[str, str]]) -> Investor:
         tvpi=normalise("multiple", a.tvpi),
         irr=normalise("rate", a.irr),
         irr_note=a.irr_note,
+        period_return=normalise("rate", a.period_return),
     )
 
 

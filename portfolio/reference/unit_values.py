@@ -25,7 +25,7 @@ from passu.portfolio.reference.packaged import (
 )
 from passu.portfolio.register import read
 from passu.valuation.money import pence_to_decimal, round_half_up
-from passu.valuation.social_value import DeflatorYearMissing, rebase
+from passu.valuation.social_value import FINANCIAL_YEAR, DeflatorYearMissing, rebase
 
 LIBRARY = "library"
 PORTFOLIO = "portfolio"
@@ -72,15 +72,22 @@ def _stored(engine: Engine) -> pd.DataFrame:
     return merged_unit_values(read(engine, "unit_values")["unit_values"])
 
 
-def _rebased(value: object, from_year: int, price_year: int | None) -> Decimal | None:
-    """A value in ``price_year`` prices (GDP deflator), to the penny; unchanged without one."""
+def _rebased(
+    value: object, from_year: int, price_year: int | None, basis: object = "calendar"
+) -> Decimal | None:
+    """A value in ``price_year`` prices (GDP deflator), to the penny; unchanged without one.
+
+    The run's definition (``valuation.social_value.rebase``): a library value, in 2015/16
+    financial-year prices (``basis`` "financial"), is moved with that financial year's
+    index, (3 × I[2015] + I[2016]) / 4, not calendar 2015's.
+    """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     amount = Decimal(value)  # type: ignore[arg-type]
-    if price_year is None or price_year == from_year:
+    if price_year is None or (price_year == from_year and basis != FINANCIAL_YEAR):
         return amount
     try:
-        return round_half_up(rebase(amount, from_year, price_year, gdp_deflator()))
+        return round_half_up(rebase(amount, from_year, price_year, gdp_deflator(), basis))
     except DeflatorYearMissing as error:
         years = sorted(gdp_deflator())
         raise UsageError(
@@ -93,6 +100,12 @@ def _notes(frame: pd.DataFrame, price_year: int | None) -> tuple[str, ...]:
     notes = []
     if price_year is not None:
         notes.append(f"Values rebased to {price_year} prices with the HM Treasury GDP deflator.")
+        if (frame["price_basis"] == FINANCIAL_YEAR).any():
+            notes.append(
+                "Values in financial-year prices (the GMCA library's 2015/16) are moved with "
+                "that year's index, three quarters of the first calendar year and one of the "
+                "next, as the valuation does."
+            )
     if (frame["origin"] == LIBRARY).any():
         notes.append(ATTRIBUTION_GMCA)
     return tuple(notes)
@@ -105,9 +118,9 @@ def search(engine: Engine, words: tuple[str, ...], price_year: int | None = None
         (
             r.code,
             r.description,
-            _rebased(r.fiscal, int(r.price_year), price_year),
-            _rebased(r.economic, int(r.price_year), price_year),
-            _rebased(r.social, int(r.price_year), price_year),
+            _rebased(r.fiscal, int(r.price_year), price_year, r.price_basis),
+            _rebased(r.economic, int(r.price_year), price_year, r.price_basis),
+            _rebased(r.social, int(r.price_year), price_year, r.price_basis),
             price_year or int(r.price_year),
             bool(r.transfer),
             r.origin,
@@ -139,7 +152,10 @@ def show(engine: Engine, code: str, price_year: int | None = None) -> Figures:
     figures = (
         Figure("code", r["code"]),
         Figure("description", r["description"]),
-        *(Figure(kind, _rebased(r[kind], year, price_year), "money") for kind in KINDS),
+        *(
+            Figure(kind, _rebased(r[kind], year, price_year, r["price_basis"]), "money")
+            for kind in KINDS
+        ),
         Figure("price_year", price_year or year, "text", "price year"),
         Figure("recorded_price_year", year, "text", "recorded in prices of"),
         Figure("deadweight", _fraction(r["deadweight"], "0"), "fraction"),

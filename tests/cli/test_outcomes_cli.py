@@ -160,8 +160,10 @@ def test_unit_values_search_prints_the_attribution(loaded: str) -> None:
     as_json = run("--database", loaded, "unit-values", "show", "HO6.0", "--price-year", "2024",
                   "--format", "json")  # fmt: skip
     assert as_json.exit_code == 0
-    # £8,605.34 × 100 / 75.1536 = 11,450.3364 → £11,450.34
-    assert json.loads(as_json.stdout)["fiscal"] == "11450.34"
+    # GMCA's 2015/16 prices, moved with the 2015-16 financial-year index the run uses
+    # (issue 18): (3 × 75.1536 + 76.4554) / 4 = 75.47905, £8,605.34 × 100 / 75.47905
+    # = 11,400.9649… → £11,400.96 (calendar 2015's 75.1536 gave £11,450.34)
+    assert json.loads(as_json.stdout)["fiscal"] == "11400.96"
     assert "CC BY 4.0" in as_json.stderr
 
 

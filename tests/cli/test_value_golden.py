@@ -1,5 +1,6 @@
-"""`passu value --format json` on the sample: the previous release's bytes, plus PME only;
-and the Python API (passu.open, passu.value) gives the same bytes."""
+"""`passu value --format json` on the sample: the previous release's bytes, plus the keys
+added since and the one figure changed on purpose (issue 18: total loss); and the Python
+API (passu.open, passu.value) gives the same bytes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -19,7 +21,8 @@ ROOT = Path(__file__).parents[2]
 GOLDEN = ROOT / "tests" / "data" / "golden"
 AS_OF = dt.date(2026, 10, 31)
 # The only keys added since the golden files were made: the fund's, and each project's
-# and holding's (issue 18: realised gain, the period return of a short holding).
+# and holding's (issue 18: realised gain, the period return of a short holding), each
+# investor's and share class's (issue 18: the period return).
 ADDED = (
     "pme",
     "pme_note",
@@ -27,9 +30,29 @@ ADDED = (
     "benchmark_note",
     "net_period_return",
     "cost_of_capital_period_return",
+    "gross_period_return",
 )
 ROW_ADDED = ("realised_gain", "period_return")
+ACCOUNT_ADDED = ("period_return",)
 SOCIAL_ADDED = "rebased"  # social_value: unit values in several price years rebased
+# The only figures changed on purpose since the golden files (issue 18 point 4, in the
+# CHANGELOG): two holdings written off with a nil mark (drawn, nothing received, nothing
+# held) were IRR null ("no receipts or NAV yet: all flows are outflows"); a total loss is
+# now −100%. Every other byte is the release's.
+TOTAL_LOSSES = {("SB-ESSEX", "SOF1", "B"), ("SB-ESSEX", "VALE", "B")}
+WAS = {"irr": None, "irr_note": "no receipts or NAV yet: all flows are outflows"}
+NOW = {"irr": -1.0, "irr_note": "total loss"}
+
+
+def _undo_total_losses(document: dict[str, Any]) -> set[tuple[str, str, str]]:
+    """Put the release's IRR back on the written-off holdings; which holdings they were."""
+    found = set()
+    for row in document["holdings"]:
+        key = (row["project_id"], row["holder_id"], row["tranche"])
+        if {k: row[k] for k in NOW} == NOW:
+            found.add(key)
+            row.update(WAS)
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +87,12 @@ def test_the_previous_releases_bytes_plus_pme(sample_url: str, scope: str) -> No
         assert list(row)[-len(ROW_ADDED) :] == list(ROW_ADDED)
         for key in ROW_ADDED:
             del row[key]
+    for row in [*document["investors"], *document["share_classes"]]:
+        assert list(row)[-len(ACCOUNT_ADDED) :] == list(ACCOUNT_ADDED)
+        for key in ACCOUNT_ADDED:
+            del row[key]
+    expected = TOTAL_LOSSES if scope in ("ALL", "SOF1") else set()
+    assert _undo_total_losses(document) == expected
     assert list(document["social_value"])[-1] == SOCIAL_ADDED
     del document["social_value"][SOCIAL_ADDED]
     assert json.dumps(document, indent=2, ensure_ascii=False) + "\n" == golden
@@ -75,12 +104,22 @@ def test_the_previous_releases_bytes_plus_pme(sample_url: str, scope: str) -> No
                                          '"green_book_note": ', '"benchmark_note": ',
                                          '"net_period_return": ',
                                          '"cost_of_capital_period_return": ',
+                                         '"gross_period_return": ',
                                          '"realised_gain": ', '"period_return": ',
                                          '"rebased": '))
     ]  # fmt: skip
     # a comma left before a closing brace was the one after the last earlier key
     stripped = re.sub(r",(\n\s*\})", r"\1", "".join(kept))
+    # and the written-off holdings' two lines as the release wrote them
+    for _ in expected:
+        assert stripped.count(_NOW_LINES) >= 1
+        stripped = stripped.replace(_NOW_LINES, _WAS_LINES, 1)
+    assert _NOW_LINES not in stripped
     assert stripped == golden
+
+
+_NOW_LINES = '"irr": -1.0,\n      "irr_note": "total loss",'
+_WAS_LINES = '"irr": null,\n      "irr_note": "no receipts or NAV yet: all flows are outflows",'
 
 
 def test_the_api_gives_the_clis_bytes(sample_url: str) -> None:

@@ -67,9 +67,10 @@ def test_library_rows_carry_the_attribution(engine: Engine, tmp_path: Path) -> N
 def test_show_rebases_to_a_price_year(engine: Engine, tmp_path: Path) -> None:
     load_with_override(engine, tmp_path)
     shown = {f.name: f.value for f in unit_values.show(engine, "HO3.0", 2024).figures}
-    # HO3.0 fiscal £2,724.30 in 2015 prices × 100 / 75.1536 (GDP deflator 2024 / 2015)
-    # = 3,624.98...: £3,624.98
-    assert shown["fiscal"] == D("3624.98")
+    # HO3.0 fiscal £2,724.30 in GMCA's 2015/16 financial-year prices, moved as the run
+    # moves it (issue 18): the 2015-16 index is (3 × 75.1536 + 76.4554) / 4 = 75.47905,
+    # so × 100 / 75.47905 = 3,609.3459…: £3,609.35 (calendar 2015's 75.1536 gave £3,624.98)
+    assert shown["fiscal"] == D("3609.35")
     assert (shown["price_year"], shown["recorded_price_year"]) == (2024, 2015)
     assert shown["economic"] is None
     own = {f.name: f.value for f in unit_values.show(engine, "HO6.0").figures}
@@ -79,6 +80,17 @@ def test_show_rebases_to_a_price_year(engine: Engine, tmp_path: Path) -> None:
         D("0"),
     )
     assert own["duration_years"] == 2
+    # An own row is in calendar-year prices: £9,000 (2020) × 100 / 85.2137 (2024 / 2020)
+    # = 10,561.68…
+    own_2024 = {f.name: f.value for f in unit_values.show(engine, "HO6.0", 2024).figures}
+    assert own_2024["fiscal"] == D("10561.68")
+    # Asked for 2015 prices, a 2015/16 value still moves: × 75.1536 / 75.47905 = 0.99568…
+    # £2,724.30 × 0.995688… = 2,712.55…: £2,712.55
+    in_2015 = {f.name: f.value for f in unit_values.show(engine, "HO3.0", 2015).figures}
+    assert in_2015["fiscal"] == D("2712.55")
+    listed = unit_values.search(engine, ("HO3.0",), 2024)
+    assert {r["code"]: r["fiscal"] for r in listed.records()}["HO3.0"] == D("3609.35")
+    assert any("financial-year prices" in n for n in listed.notes)
 
 
 def test_unknown_code_and_deflator_year_are_usage_errors(engine: Engine, tmp_path: Path) -> None:

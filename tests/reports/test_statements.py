@@ -129,3 +129,57 @@ def test_unknown_investor_is_a_usage_error(sample_engine, tmp_path):
     )
     assert result.exit_code == 2
     assert "NOPE" in result.output
+
+
+# --- issue 18: a return over less than a year is shown as such, wherever an IRR is -------
+
+
+def _short_document() -> dict:
+    """The one-investor fund of tests/valuation/test_run_edges.py: −100 on 2025-10-01,
+    NAV 101 at 2026-01-01 (92 days): no IRR anywhere, a period return of 101/100 − 1 = 1%."""
+    import json
+
+    from passu.valuation.valuer import value
+
+    from ..valuation.test_run_edges import ANNUAL, YIELDS, T, short_fund
+
+    ledger = short_fund()
+    run = value(
+        ledger, T, "F1", gilt_yields=YIELDS, annual_benchmarks=ANNUAL,
+        unit_values=ledger.unit_values,
+    )  # fmt: skip
+    return json.loads(run.to_json())
+
+
+def test_a_short_period_shows_the_period_return_marked_not_an_irr() -> None:
+    from passu.portfolio.value_view import tables
+    from passu.reports.portfolio_tables import (
+        PERIOD_NOTE,
+        investors_table,
+        share_classes_table,
+    )
+    from passu.reports.statements import _account_table, _ratios
+
+    document = _short_document()
+    [account] = document["investors"]
+    [klass] = document["share_classes"]
+    # The statement's capital account: 1.00% over the period, and why it is not an IRR.
+    rows = dict(_account_table(account).rows)
+    assert rows["IRR"] == "1.00% (period) (less than a year: not annualised)"
+    # The comparison: the investor, its class and the fund's net, each 1.00% (period).
+    assert _ratios("you", account, "irr")[-1] == "1.00% (period)"
+    assert _ratios("class", klass, "irr")[-1] == "1.00% (period)"
+    fund = document["fund"]
+    assert _ratios("fund", fund, "net_irr", "net_period_return")[-1] == "1.00% (period)"
+    # The committee pack's tables mark it and explain the mark.
+    investors = investors_table(document)
+    assert investors.rows[0][-1] == "1.0% (period)" and PERIOD_NOTE in investors.notes
+    classes = share_classes_table(document)
+    assert classes.rows[0][-1] == "1.0% (period)" and PERIOD_NOTE in classes.notes
+    # `passu value`'s tables: a period return column beside the capital accounts' and
+    # share classes' IRR.
+    listed = {t.title: t for t in tables(document)}
+    for title in ("Capital accounts", "Share classes"):
+        names = [c.name for c in listed[title].columns]
+        row = dict(zip(names, listed[title].rows[0], strict=True))
+        assert (row["irr"], row["period_return"]) == (None, 0.01)

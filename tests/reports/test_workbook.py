@@ -68,3 +68,35 @@ def test_a_stored_run_round_trips_to_the_penny(sample_engine, tmp_path):
     cells = [r[column - 1].value for r in sheet.iter_rows(min_row=2)]
     total = sum(Decimal(str(v)) for v in cells)
     assert total == sum(Decimal(h["invested"]) for h in document["holdings"])
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    # A project named =HYPERLINK("x") (and an investor id beginning "=") are written as
+    # text cells (openpyxl's type "s"), never a formula a spreadsheet would run (issue 18).
+    document = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    document["projects"][0]["name"] = '=HYPERLINK("x")'
+    document["investors"][0]["investor_id"] = "=1+1"
+    document["fund"]["fund_id"] = "=SUM(A1:A9)"
+    document["scope"] = "@cmd"
+    path = tmp_path / "run.xlsx"
+    write_value_workbook(document, path)
+    book = load_workbook(path)
+    projects = book["projects"]
+    name = projects.cell(row=2, column=_header(projects).index("name") + 1)
+    assert (name.value, name.data_type) == ('=HYPERLINK("x")', "s")
+    investors = book["investors"]
+    investor = investors.cell(row=2, column=_header(investors).index("investor_id") + 1)
+    assert (investor.value, investor.data_type) == ("=1+1", "s")
+    fund = {row[0].value: row[1] for row in book["fund"].iter_rows(min_row=2)}
+    assert (fund["fund_id"].value, fund["fund_id"].data_type) == ("=SUM(A1:A9)", "s")
+    # numbers stay numbers
+    invested = projects.cell(row=2, column=_header(projects).index("invested") + 1)
+    assert invested.data_type == "n"
+    # no formula anywhere in the workbook
+    assert not [
+        c.coordinate
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]

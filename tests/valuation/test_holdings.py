@@ -15,10 +15,10 @@ from passu.valuation.holdings import (
     value_projects,
 )
 from passu.valuation.returns import (
-    NOTE_ALL_OUTFLOWS,
     NOTE_NETS_TO_NIL,
     NOTE_NO_FLOWS,
     NOTE_SHORT,
+    NOTE_TOTAL_LOSS,
 )
 
 from .builders import a_holding, holding_frames
@@ -149,7 +149,8 @@ def test_undefined_returns_carry_a_reason() -> None:
             marks=[("2021-06-30", 0)],
         )
     )
-    assert (written_off.irr, written_off.irr_note) == (None, NOTE_ALL_OUTFLOWS)
+    # −100 in, written off and marked nil: nothing back, nothing held, a total loss.
+    assert (written_off.irr, written_off.irr_note) == (-1.0, NOTE_TOTAL_LOSS)
     assert written_off.moic == 0.0
 
     # Drawn on T itself, unmarked: −100 and NAV +100 on one date net to nothing.

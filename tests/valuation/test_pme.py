@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from passu.valuation.pme import Pme, fund_pme
-from passu.valuation.returns import NOTE_ALL_OUTFLOWS, NOTE_NO_ROOT
+from passu.valuation.returns import NOTE_NO_ROOT, NOTE_SHORT
 
 D = dt.date
 
@@ -163,13 +163,14 @@ def test_t_itself_needs_no_yield_but_the_day_before_does() -> None:
     assert pme.note == "no 10-year gilt yield for 2022Q1"
 
 
-def test_no_receipts_has_a_ks_pme_but_no_direct_alpha() -> None:
+def test_no_receipts_is_a_total_loss_against_gilts_too() -> None:
     # Call £100, NAV nil: KS-PME = (0 + 0/1.05) / 100 = 0. The carried flows are one
-    # outflow, so no rate exists.
+    # outflow: money went in, nothing came back, nothing is held, so direct alpha is
+    # the total loss's −100%, as every IRR passu reports (issue 18), not null.
     pme = fund_pme(
         flows_frame([("2021-01-01", -10_000)]), 0, D(2022, 1, 1), flat_yields(2021, 2021, 0.05)
     )
-    assert pme == Pme(0.0, None, "gilts_10y", f"direct alpha: {NOTE_ALL_OUTFLOWS}")
+    assert pme == Pme(0.0, -1.0, "gilts_10y", None)
 
 
 def test_xirr_without_a_root() -> None:
@@ -220,33 +221,27 @@ def test_step_factors_as_worked() -> None:
 def test_step_in_yield_call_and_nav() -> None:
     # Call £100 on 2021-02-14, NAV £102 at T.
     # KS-PME = (102 / AB) / 100 = 1.02 / 1.012038973… = 1.007866324…
-    # Direct alpha: −100·AB carried to T, +102 at T, 90 days apart:
-    #   α = (102 / (100·AB))^(365/90) − 1 = 1.007866324…^(4.0555…) − 1 = 0.032287787…
+    # Direct alpha: −100·AB carried to T, +102 at T, 90 days apart: annualised it would
+    #   be (102 / (100·AB))^(365/90) − 1 = 0.0323 (3.2% a year from 0.79% in 90 days),
+    #   but 90 days is under a year: not annualised (issue 18), null with the note.
     pme = fund_pme(flows_frame([("2021-02-14", -10_000)]), 10_200, D(2021, 5, 15), STEP)
     assert pme.ks_pme == pytest.approx(1.007866324, abs=1e-9)
     assert pme.ks_pme == pytest.approx(1.02 / (A * B), abs=1e-12)
-    assert pme.direct_alpha == pytest.approx(0.032287787, abs=1e-9)
-    assert pme.direct_alpha == pytest.approx((1.02 / (A * B)) ** (365 / 90) - 1, abs=1e-10)
-    assert pme.note is None
+    assert pme.direct_alpha is None
+    assert pme.note == f"direct alpha: {NOTE_SHORT}"
 
 
 def test_step_in_yield_distribution_on_the_quarter_boundary() -> None:
     # Call £100 on 2021-02-14, distribution £30 on 2021-04-01, NAV £72 at T.
     # KS-PME = (30/A + 72/(AB)) / 100 = (29.852079… + 71.143505…) / 100 = 1.009955846…
-    # Direct alpha solves, in days from the call (90 to T, 44 from 1 April to T):
-    #   −100·AB·(1 + α)^(90/365) + 30·B·(1 + α)^(44/365) + 72 = 0   (flows carried to T,
-    #   NPV taken at T). With no closed form, the rate returned must solve it, and lie
-    #   between the two-flow bounds: it is positive because 30B + 72 > 100AB
-    #   (102.211… > 101.203…).
+    # Direct alpha would solve −100·AB·(1 + α)^(90/365) + 30·B·(1 + α)^(44/365) + 72 = 0
+    # (flows carried to T), but the flows span 90 days, under a year: not annualised
+    # (issue 18), null with the note, as every IRR passu reports.
     flows = flows_frame([("2021-02-14", -10_000), ("2021-04-01", 3_000)])
     pme = fund_pme(flows, 7_200, D(2021, 5, 15), STEP)
     assert pme.ks_pme == pytest.approx((30 / A + 72 / (A * B)) / 100, abs=1e-12)
     assert pme.ks_pme == pytest.approx(1.009955846, abs=1e-9)
-    alpha = pme.direct_alpha
-    assert alpha is not None and alpha > 0
-    growth = 1 + alpha
-    npv_at_t = -100 * A * B * growth ** (90 / 365) + 30 * B * growth ** (44 / 365) + 72
-    assert npv_at_t == pytest.approx(0, abs=1e-9)
+    assert (pme.direct_alpha, pme.note) == (None, f"direct alpha: {NOTE_SHORT}")
 
 
 # --- property: a nil yield is no benchmark at all -----------------------------

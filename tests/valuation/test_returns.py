@@ -16,6 +16,7 @@ from passu.valuation.returns import (
     NOTE_NO_FLOWS,
     NOTE_NO_ROOT,
     NOTE_SHORT,
+    NOTE_TOTAL_LOSS,
     IrrResult,
     periodic_irr,
     periodic_npv,
@@ -81,17 +82,28 @@ def test_accepts_timestamps_and_datetime64() -> None:
     assert xirr(dates.to_numpy(), [-100, 110]).rate == pytest.approx(0.10, abs=1e-12)
 
 
+def test_inflows_only_have_no_rate() -> None:
+    result = xirr(["2021-01-01", "2022-01-01"], [100, 50])
+    assert result == IrrResult(None, NOTE_ALL_INFLOWS, False)
+
+
 @pytest.mark.parametrize(
-    ("amounts", "note"),
+    ("dates", "amounts"),
     [
-        ([-100, -50], NOTE_ALL_OUTFLOWS),
-        ([100, 50], NOTE_ALL_INFLOWS),
-        ([-100, 0], NOTE_ALL_OUTFLOWS),
+        (["2021-01-01", "2022-01-01"], [-100, -50]),
+        (["2021-01-01", "2022-01-01"], [-100, 0]),  # a nil NAV at T: nothing held
+        (["2021-01-01", "2021-01-04"], [-100, -1]),  # three days: −100% needs no annualising
+        (["2021-01-01", "2021-01-01"], [-100, 40]),  # netted on its one date: −60
     ],
 )
-def test_no_sign_change_has_no_rate(amounts: list[int], note: str) -> None:
-    result = xirr(["2021-01-01", "2022-01-01"], amounts)
-    assert result == IrrResult(None, note, False)
+def test_a_total_loss_is_minus_100_percent(dates: list[str], amounts: list[int]) -> None:
+    # Money went in, nothing came back, nothing is held: Σ cf / (1 + r)^t → 0 only as
+    # r → −1, the market convention's −100% (issue 18), not null.
+    assert xirr(dates, amounts) == IrrResult(-1.0, NOTE_TOTAL_LOSS, False)
+    assert NOTE_TOTAL_LOSS == "total loss"
+    # A plain solve (a model's calibration rate) has no root to give: null with the reason.
+    plain = xirr(dates, amounts, annualise_short=True)
+    assert plain == IrrResult(None, NOTE_ALL_OUTFLOWS, False)
 
 
 def test_no_flows_has_no_rate() -> None:

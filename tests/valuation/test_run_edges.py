@@ -101,3 +101,96 @@ def test_green_book_gap_and_5_year_stand_in_are_noted(run: Run) -> None:
     )
     # Round trip: the stored text reads back to the same bytes.
     assert Run.from_json(run.to_json()).to_json() == run.to_json()
+
+
+def test_investors_classes_gross_irr_and_pme_are_not_annualised_either(run: Run) -> None:
+    # The same 92 days. Investor I1: call −100 on 2025-10-01, NAV share +101 at T (the
+    # fund's whole NAV, one investor) → 101 / 100 − 1 = 0.01; its class A pools the same
+    # flows → 0.01. Gross: the fund's one holding, −100 and NAV +101 → 0.01.
+    [investor] = run.investors
+    assert (investor.irr, investor.period_return) == (None, 0.01)
+    [share_class] = run.share_classes
+    assert (share_class.irr, share_class.irr_note) == (None, "less than a year: not annualised")
+    assert share_class.period_return == 0.01
+    assert run.fund.gross_irr_note == "less than a year: not annualised"
+    assert run.fund.gross_period_return == 0.01
+    # PME: 4% through 2025Q4, 92 days compounded, index(T) = 1.04^(92/365) = 1.009934…;
+    # KS-PME = (101 / 1.04^(92/365)) / 100 = 1.000065…; direct alpha would annualise
+    # 92 days, so it is null with the note.
+    assert run.fund.pme["ks_pme"] == pytest.approx(1.01 / 1.04 ** (92 / 365), abs=1e-6)
+    assert run.fund.pme["direct_alpha"] is None
+    assert run.fund.pme_note == "direct alpha: less than a year: not annualised"
+    document = json.loads(run.to_json())
+    assert list(document["investors"][0])[-1] == "period_return"
+    assert document["investors"][0]["period_return"] == 0.01
+    assert list(document["share_classes"][0])[-1] == "period_return"
+    assert document["share_classes"][0]["period_return"] == 0.01
+    assert list(document["fund"])[-1] == "gross_period_return"
+    assert document["fund"]["gross_period_return"] == 0.01
+
+
+def lost_fund() -> Ledger:
+    """F1: a £100 call and a £100 drawdown into P1 on 2020-01-02, written off and marked
+    at nil on 2021-06-30; nothing ever received. Valued on 2026-01-01."""
+    return Ledger.from_records(
+        funds=[{"fund_id": "F1", "name": "F", "currency": "GBP", "vintage": 2020, "manager": "M"}],
+        investors=[{"investor_id": "I1", "name": "I", "kind": "foundation"}],
+        commitments=[
+            {"fund_id": "F1", "investor_id": "I1", "share_class": "A", "amount": "100.00"}
+        ],
+        investor_flows=[
+            {"fund_id": "F1", "investor_id": "I1", "date": "2020-01-02", "kind": "call",
+             "amount": "100.00"},
+        ],
+        projects=[{"project_id": "P1", "name": "One", "policy_area": "housing",
+                   "region": "London", "status": "written_off", "start_date": "2020-01-01",
+                   "end_date": "2030-01-01"}],
+        holdings=[{"project_id": "P1", "holder_id": "F1", "tranche": "A", "instrument": "loan",
+                   "commitment": "100.00"}],
+        project_flows=[
+            {"project_id": "P1", "holder_id": "F1", "tranche": "A", "date": "2020-01-02",
+             "kind": "drawdown", "amount": "100.00"},
+            {"project_id": "P1", "holder_id": "F1", "tranche": "A", "date": "2021-06-30",
+             "kind": "write_off", "amount": "100.00"},
+        ],
+        marks=[{"project_id": "P1", "holder_id": "F1", "tranche": "A", "date": "2021-06-30",
+                "fair_value": "0.00", "method": "written off"}],
+    )  # fmt: skip
+
+
+def test_a_total_loss_is_minus_100_percent_everywhere() -> None:
+    # Money went in (−100 on 2020-01-02), nothing came back, nothing is held (NAV nil,
+    # fund cash 100 − 100 = 0): every IRR is −100% with the note "total loss", not null.
+    yields = pd.DataFrame(
+        {
+            "quarter_end": pd.date_range("2020-03-31", "2025-12-31", freq="QE").astype(
+                "datetime64[ns]"
+            ),
+            "tenor_years": 10,
+            "yield_": 0.04,
+        }
+    )
+    annual = pd.DataFrame({"year": [2020], "stpr_real": [0.035], "stpr_nominal_equivalent": [0.06]})
+    ledger = lost_fund()
+    run = value(
+        ledger, T, "F1", gilt_yields=yields, annual_benchmarks=annual,
+        unit_values=ledger.unit_values,
+    )  # fmt: skip
+    loss = (-1.0, "total loss")
+    [holding] = run.holdings
+    assert (holding.irr, holding.irr_note, holding.period_return) == (*loss, None)
+    assert holding.moic == 0.0
+    [project] = run.projects
+    assert (project.irr, project.irr_note) == loss
+    [investor] = run.investors
+    assert (investor.irr, investor.irr_note) == loss
+    [share_class] = run.share_classes
+    assert (share_class.irr, share_class.irr_note) == loss
+    fund = run.fund
+    assert (fund.net_irr, fund.net_irr_note) == loss
+    assert (fund.gross_irr, fund.gross_irr_note) == loss
+    assert (fund.cost_of_capital, fund.cost_of_capital_note) == loss
+    # KS-PME = (0 + 0) / (100 / 1) = 0; direct alpha, the IRR of −100 carried to T, −100%.
+    assert fund.pme == {"ks_pme": 0.0, "direct_alpha": -1.0, "benchmark": "gilts_10y"}
+    assert run.pari_passu.ok is True
+    assert '"irr": -1.0,\n      "irr_note": "total loss"' in run.to_json()
