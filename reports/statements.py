@@ -10,7 +10,6 @@ would follow by subtraction); below that, figures per £1 committed only.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -311,8 +310,3 @@ def write_statement(
     statement = build_statement(bundle, investor_id, kind)
     write_pdf(render_html("statement.html", s=statement), path, fetcher=fetcher)
     return path
-
-
-def default_statement_path(kind: Kind, investor_id: str, as_of: dt.date) -> Path:
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in investor_id)
-    return Path(f"{kind}-{safe}-{as_of.isoformat()}.pdf")
