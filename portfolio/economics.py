@@ -10,7 +10,6 @@ holdings, ``valuation/holdings.py``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,12 +21,7 @@ from passu.portfolio.listing import Column, Figure, Figures, Listing
 from passu.portfolio.register import ILLUSTRATIVE, is_illustrative, load_all
 from passu.portfolio.store.frames import Ledger
 from passu.valuation.cash_profile import COLUMNS, CashQuarter, cash_profile
-from passu.valuation.economics import (
-    ProjectEconomics,
-    measure_number,
-    project_capitals,
-    projects_economics,
-)
+from passu.valuation.economics import ledger_economics, measure_number, project_capitals
 from passu.valuation.innovations import InnovationCost, innovation_register
 from passu.valuation.money import money_text
 from passu.valuation.report_sections import innovation_record
@@ -49,42 +43,12 @@ def _project_frames(engine: Engine, project_id: str, as_of: dt.date) -> Ledger:
     return frames
 
 
-def capitals_of(
-    frames: Ledger, project_ids: Collection[str], as_of: dt.date
-) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
-    """(invested, realised, NAV) over all of each project's holdings at T
-    (``valuation.economics.project_capitals``)."""
-    return project_capitals(frames.holdings, frames.project_flows, frames.marks, project_ids, as_of)
-
-
-def economics_of_projects(
-    frames: Ledger,
-    project_ids: Collection[str],
-    as_of: dt.date,
-    capital: Mapping[str, tuple[Decimal, Decimal, Decimal]] | None = None,
-) -> dict[str, ProjectEconomics]:
-    """Each project's cost stack at T, holdings valued and every table summed in one
-    pass: a committee pack needs forty stacks, not forty valuations. ``capital`` is
-    :func:`capitals_of`, when the caller has it already."""
-    return projects_economics(
-        project_ids=sorted(project_ids),
-        as_of=as_of,
-        project_costs=frames.project_costs,
-        innovations=frames.innovations,
-        outcome_contracts=frames.outcome_contracts,
-        contract_payers=frames.contract_payers,
-        outcome_payments=frames.outcome_payments,
-        project_measures=frames.project_measures,
-        capital=capital if capital is not None else capitals_of(frames, project_ids, as_of),
-    )
-
-
 def project_economics_report(engine: Engine, project_id: str, as_of: dt.date) -> EconomicsView:
     """The cost stack of one project at T, line by line, then its innovation register."""
     frames = _project_frames(engine, project_id, as_of)
-    capital = capitals_of(frames, [project_id], as_of)
+    capital = project_capitals(frames, [project_id], as_of)
     invested, realised, nav = capital[project_id]
-    e = economics_of_projects(frames, [project_id], as_of, capital)[project_id]
+    e = ledger_economics(frames, [project_id], as_of, capital)[project_id]
     register = innovation_register(
         innovations=frames.innovations,
         project_costs=frames.project_costs,

@@ -81,7 +81,9 @@ def _social_value(
         invested,
         merged_unit_values(frames.unit_values),
         price_year=price_year,
-        deflator=gdp_deflator() if price_year is not None else None,
+        # always given: unit values in several price years are rebased even when no
+        # price year is asked for, exactly as the run does (portfolio/value.py)
+        deflator=gdp_deflator(),
         discount_schedule=green_book_discount_schedule() if discount else None,
     )
 
@@ -110,26 +112,6 @@ def summary_with_value(
 def outcomes_section(frames: Ledger, fund_ids: Collection[str], as_of: dt.date) -> dict[str, Any]:
     """The ``outcomes`` section of ``passu value`` JSON (money as strings, counts as ints)."""
     return _outcomes_dict(summary_with_value(frames, fund_ids, as_of))
-
-
-def value_sections(
-    frames: Ledger,
-    fund_ids: Collection[str],
-    as_of: dt.date,
-    invested: Decimal | None = None,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``outcomes_section`` and ``social_value_section`` (own price years, undiscounted)
-    together, sharing one social-value computation and one outcomes summary.
-
-    ``invested`` is ``invested_in`` for the scope's projects when the caller
-    already has it (a run sums it from its holdings' positions).
-    """
-    projects = scope_projects(frames, fund_ids)
-    if invested is None:
-        invested = invested_in(frames, projects, as_of)
-    report = _social_value(frames, projects, as_of, invested)
-    summary = _summary(frames, fund_ids, as_of, report.total.fiscal)
-    return _outcomes_dict(summary), _social_value_dict(report)
 
 
 def _outcomes_dict(summary: OutcomesSummary) -> dict[str, Any]:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ._frames import in_scope, optional_decimal, payments_to_date, timestamp
 from .holdings import value_projects
+from .ledger import Ledger
 from .money import pence_to_decimal, round_half_up
 
 NO_COSTS = "no costs recorded"
@@ -206,11 +207,7 @@ def _per(amount: Decimal, count: Decimal | None) -> Decimal | None:
 
 
 def project_capitals(
-    holdings: pd.DataFrame,
-    project_flows: pd.DataFrame,
-    marks: pd.DataFrame,
-    project_ids: Collection[str],
-    as_of: dt.date,
+    ledger: Ledger, project_ids: Collection[str], as_of: dt.date
 ) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
     """(invested, realised, NAV) over all of each project's holdings at T, valued in one
     pass: the ``capital`` that :func:`projects_economics` takes. A project nobody holds
@@ -219,9 +216,9 @@ def project_capitals(
     values = {
         v.project_id: v
         for v in value_projects(
-            holdings[holdings["project_id"].isin(ids)],
-            project_flows[project_flows["project_id"].isin(ids)],
-            marks[marks["project_id"].isin(ids)],
+            ledger.holdings[ledger.holdings["project_id"].isin(ids)],
+            ledger.project_flows[ledger.project_flows["project_id"].isin(ids)],
+            ledger.marks[ledger.marks["project_id"].isin(ids)],
             as_of,
         )
     }
@@ -232,6 +229,28 @@ def project_capitals(
         else (zero, zero, zero)
         for pid in ids
     }
+
+
+def ledger_economics(
+    ledger: Ledger,
+    project_ids: Collection[str],
+    as_of: dt.date,
+    capital: Mapping[str, tuple[Decimal, Decimal, Decimal]] | None = None,
+) -> dict[str, ProjectEconomics]:
+    """Each project's cost stack at T from the ledger, holdings valued and every table
+    summed in one pass (a committee pack needs forty stacks, not forty valuations);
+    ``capital`` is :func:`project_capitals` when the caller has it already."""
+    return projects_economics(
+        project_ids=sorted(project_ids),
+        as_of=as_of,
+        project_costs=ledger.project_costs,
+        innovations=ledger.innovations,
+        outcome_contracts=ledger.outcome_contracts,
+        contract_payers=ledger.contract_payers,
+        outcome_payments=ledger.outcome_payments,
+        project_measures=ledger.project_measures,
+        capital=capital if capital is not None else project_capitals(ledger, project_ids, as_of),
+    )
 
 
 def measure_number(value: Decimal | None) -> int | float | None:

@@ -32,7 +32,7 @@ import pandas as pd
 
 from .cash_profile import CashQuarter, cash_profiles
 from .claims import claims_position
-from .economics import ProjectEconomics, measure_number, project_capitals, projects_economics
+from .economics import ProjectEconomics, ledger_economics, measure_number
 from .history import cumulative_cash, first_call, net_cash_at, year_ends
 from .innovations import InnovationCost, innovation_portfolio, innovation_register
 from .ledger import Ledger
@@ -243,17 +243,7 @@ def _project_details(
             project_ids=ids,
         )
     }
-    stacks = projects_economics(
-        project_ids=ids,
-        as_of=as_of,
-        project_costs=ledger.project_costs,
-        innovations=ledger.innovations,
-        outcome_contracts=ledger.outcome_contracts,
-        contract_payers=ledger.contract_payers,
-        outcome_payments=ledger.outcome_payments,
-        project_measures=ledger.project_measures,
-        capital=project_capitals(ledger.holdings, ledger.project_flows, ledger.marks, ids, as_of),
-    )
+    stacks = ledger_economics(ledger, ids, as_of)
     registers: dict[str, list[InnovationCost]] = {pid: [] for pid in ids}
     for innovation in innovation_register(
         innovations=ledger.innovations,

@@ -284,6 +284,8 @@ def value(
         progress("report sections: year-end history, project details, investors' flows")
 
         def fund_at(day: dt.date) -> dict[str, Any]:
+            if day == as_of:  # the J-curve's last point is this run's fund, valued above
+                return fund.to_dict()
             past = f.as_of(day)
             return _fund(
                 past,

@@ -209,3 +209,32 @@ def test_compare_needs_a_contract_and_sane_rates() -> None:
         compare_service(
             design=ServiceVolumes(1000, D("60")), actual=actual, input_budget=D(1), price=None
         )
+
+
+def test_mixed_price_years_are_rebased_as_the_run_rebases_them(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """`passu outcomes` and `passu value` give one social value: unit values in several
+    price years are rebased to the latest of them in both, with no price year asked for."""
+    from passu.portfolio.value import value_run
+
+    tables = a_portfolio()
+    tables["unit_values"][0]["price_year"] = "2020"  # UV1 in 2020 prices
+    tables["outcome_metrics"].append(  # a second metric priced on GMCA's HO6.0 (2015/16)
+        {
+            "metric_id": "M2",
+            "contract_id": "C1",
+            "name": "Tenancy sustained",
+            "price": "1000",
+            "unit_value_code": "HO6.0",
+        }
+    )
+    tables["outcomes"].append(
+        {"metric_id": "M2", "period_end": "2014-12-31", "forecast": "5", "achieved": "5"}
+    )
+    load(engine, tmp_path, tables)
+    section = social_value_section(load_all(engine, AS_OF), ("F1",), AS_OF)
+    assert (section["price_year"], section["rebased"]) == (2020, True)
+    run = value_run(engine, AS_OF, "F1").to_dict()["social_value"]
+    for key in ("fiscal", "economic", "social", "total", "price_year", "rebased"):
+        assert section[key] == run[key], key
