@@ -45,7 +45,8 @@ INVESTORS = {"GOV": ("Government department", "government", 0.12),
              "BANK": ("Social bank", "bank", 0.28),
              "SIF": ("Social investment fund", "social_investor", 0.2)}  # fmt: skip
 # Each table's header, from the format's one schema (rows below are written in this order).
-COLUMNS = {s.name: list(s.column_names) for s in SCHEMAS}
+# the format-1 columns: the rows below give no purpose or recallable flag
+COLUMNS = {s.name: [c.name for c in s.columns if c.since == 1] for s in SCHEMAS}
 
 
 def _quarter_ends(first: dt.date, count: int) -> list[dt.date]:
@@ -63,7 +64,8 @@ def _write(folder: Path, name: str, header: list[str], rows: Iterable[Sequence[o
     with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle, lineterminator="\n")
         out.writerow(header)
-        out.writerows(rows)
+        # columns added to the format after this script (optional ones) are left empty
+        out.writerows([*row, *[""] * (len(header) - len(row))] for row in rows)
 
 
 def write_portfolio(folder: Path, projects: int) -> None:

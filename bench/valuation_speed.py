@@ -39,7 +39,8 @@ from passu.valuation.schema import SCHEMAS
 AS_OF = dt.date(2022, 12, 31)
 START = np.datetime64("2012-01-31")
 # Each table's header, from the format's one schema (rows below are written in this order).
-COLUMNS = {s.name: list(s.column_names) for s in SCHEMAS}
+# the format-1 columns: the rows below give no purpose or recallable flag
+COLUMNS = {s.name: [c.name for c in s.columns if c.since == 1] for s in SCHEMAS}
 
 
 def write_portfolio(folder: Path, holdings: int) -> None:

@@ -12,6 +12,7 @@ from passu.portfolio import checks
 from .context import Settings, pass_settings
 from .options import DATE, as_of_option
 from .output import dumps, emit_listings, format_option
+from .progress import progress_bar
 
 
 @click.command("check")
@@ -39,7 +40,8 @@ def check(settings: Settings, as_of: dt.date, fmt: str) -> None:
       passu check
       passu check --as-of 2025-03-31 --format csv > findings.csv
     """
-    report = checks.check_portfolio(settings.engine, as_of)
+    with progress_bar(settings, "checking"):
+        report = checks.check_portfolio(settings.engine, as_of)
     emit_listings([report.listing], fmt)
     if fmt != "table":
         for note in report.listing.notes:

@@ -15,6 +15,7 @@ from passu.portfolio.store.database import upgrade
 from .context import Settings, pass_settings
 from .output import emit_listings, format_option
 from .paths import output_file, output_folder, writes_to
+from .progress import progress_bar
 
 
 @click.command("init")
@@ -66,15 +67,16 @@ def import_(settings: Settings, path: Path, append: bool, fmt: str) -> None:
       passu import october-flows/ --append
       passu import portfolio.xlsx
     """
-    report = import_portfolio(
-        settings.engine,
-        path,
-        append=append,
-        user=settings.who,
-        command="import --append" if append else "import",
-        library_codes=unit_cost_codes(),
-        progress=settings.say,
-    )
+    with progress_bar(settings, "importing") as bar:
+        report = import_portfolio(
+            settings.engine,
+            path,
+            append=append,
+            user=settings.who,
+            command="import --append" if append else "import",
+            library_codes=unit_cost_codes(),
+            progress=bar.say,
+        )
     emit_listings([report_listing(report)], fmt)
     if report.unchanged:
         settings.say("no changes: the database already held exactly these rows")

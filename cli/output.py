@@ -13,8 +13,9 @@ import datetime as dt
 import io
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import click
@@ -38,6 +39,29 @@ def format_option(*choices: str) -> Any:
         show_default=True,
         help="table for people; json or csv for scripts (stdout holds only the document).",
     )
+
+
+def workbook_output_options() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format table|json|csv|xlsx`` and ``-o FILE``: a listing that also writes a workbook."""
+    fmt = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice((*FORMATS, "xlsx")),
+        default="table",
+        show_default=True,
+        help="table for people; json or csv for scripts; xlsx writes a workbook to -o FILE.",
+    )
+    output = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write to FILE instead of stdout (required for xlsx).",
+    )
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        return fmt(output(command))
+
+    return decorate
 
 
 def money_full(value: Decimal) -> str:

@@ -18,6 +18,7 @@ from .context import Settings, pass_settings
 from .options import as_of_option
 from .output import emit_figures, emit_listings
 from .paths import output_file, writes_to
+from .progress import progress_bar
 
 TABLE_ROWS_SHOWN = 60
 
@@ -74,15 +75,16 @@ def value(
         if fmt == "table":
             raise UsageError("-o FILE needs --format json, csv or xlsx (table is for the screen)")
         output_file(output)
-    result = value_and_save(
-        settings.engine,
-        as_of,
-        fund_id,
-        save=save,
-        replace=replace,
-        user=settings.who,
-        progress=settings.say,
-    )
+    with progress_bar(settings, "valuing") as bar:
+        result = value_and_save(
+            settings.engine,
+            as_of,
+            fund_id,
+            save=save,
+            replace=replace,
+            user=settings.who,
+            progress=bar.say,
+        )
     document = result.document
     if fmt == "xlsx":
         from passu.reports.workbook import write_value_workbook

@@ -21,6 +21,7 @@ from passu.portfolio.errors import UsageError
 from passu.portfolio.reference.benchmarks import yields_with
 from passu.portfolio.reference.packaged import annual_benchmarks, gdp_deflator
 from passu.portfolio.reference.unit_values import merged_unit_values
+from passu.portfolio.scenarios import with_fair_value
 from passu.portfolio.store import runs
 from passu.portfolio.store.database import require_schema
 from passu.portfolio.store.frames import Ledger, load_frames, stored_gilt_yields
@@ -182,6 +183,8 @@ def value_and_save(
     # A stored run is what reports render, so it carries their sections; a plain
     # valuation prints the figures alone (docs/run-document.md).
     run = value_run(engine, as_of, fund_id, progress, report_sections=save)
+    if save:  # the committee pack's fair-value pages (#15): from the whole ledger
+        run = with_fair_value(engine, run)
     document = run.to_dict()
     text = dumps(document)
     saved = None

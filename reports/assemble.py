@@ -68,12 +68,18 @@ def assemble(
     if furniture.pages != total:
         raise ValueError(f"page furniture has {furniture.pages} pages for {total}")
     placed = _placed(parts)
-    sources = [pikepdf.open(io.BytesIO(p.pdf)) for p in (*parts, furniture)]
+    # Slices of one rendered PDF (units from the pack cache, or cut from one part) are
+    # copied from one source, so qpdf copies the fonts and images they share once.
+    sources: dict[bytes, pikepdf.Pdf] = {}
     try:
+        for p in (*parts, furniture):
+            if p.pdf not in sources:
+                sources[p.pdf] = pikepdf.open(io.BytesIO(p.pdf))
         pdf = pikepdf.new()
-        for source in sources[:-1]:
-            pdf.pages.extend(source.pages)
-        for page, sheet in zip(pdf.pages, sources[-1].pages, strict=True):
+        for p in parts:
+            pdf.pages.extend(sources[p.pdf].pages[p.first : p.first + p.pages])
+        sheets = sources[furniture.pdf].pages[furniture.first : furniture.first + total]
+        for page, sheet in zip(pdf.pages, sheets, strict=True):
             page.add_overlay(sheet, pikepdf.Rectangle(page.mediabox))
         sizes = page_sizes(parts)
         destinations = _destinations(pdf, placed, sizes)
@@ -84,7 +90,7 @@ def assemble(
         # object streams compress the many small objects (fonts' width tables, links)
         pdf.save(path, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     finally:
-        for source in sources:
+        for source in sources.values():
             source.close()
 
 

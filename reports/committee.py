@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,15 @@ from passu.portfolio.store.run_info import StoredRun
 from . import committee_charts, headline, portfolio_tables
 from .assemble import Metadata, assemble, page_numbers, page_sizes
 from .bridge import BridgeView, nav_bridge_view
+from .fair_value_pages import fair_value_pages, project_fair_value_figures
 from .formatting import long_date
 from .history import cumulative_cash, fund_history
 from .market import MarketView, market_view
 from .methods import DEFINITIONS, SOURCES
-from .model import Chart, Cover, Figure, FigureGroup, Section, Table
-from .parts import Part, PartRenderer, RenderedPart, Unit, group_units, render_part
+from .model import Chart, Cover, FairValuePage, Figure, FigureGroup, Section, Table
+from .pack_body import Progress, Steps, start_body
+from .pack_cache import PackCache
+from .parts import Part, PartRenderer, RenderedPart, Unit, render_part
 from .pipeline_page import PipelineView, pipeline_view
 from .project_economics import economics_views
 from .project_facts import project_facts
@@ -59,6 +63,7 @@ class CommitteePack:
     projects: tuple[ProjectPage, ...]
     definitions: tuple[Figure, ...]
     sources: tuple[Figure, ...]
+    fair_value: tuple[FairValuePage, ...] = ()  # a page per fund (#15)
 
 
 def _cover(run: StoredRun, fund_names: dict[str, str], scope_ids: list[str]) -> Cover:
@@ -114,6 +119,7 @@ def build_committee_pack(bundle: CommitteeBundle) -> CommitteePack:
             facts[p["project_id"]],
             names,
             economics[p["project_id"]],
+            project_fair_value_figures(document, p["project_id"]),
         )
         for i, p in enumerate(document["projects"], start=1)
         if p["project_id"] in facts
@@ -131,6 +137,8 @@ def build_committee_pack(bundle: CommitteeBundle) -> CommitteePack:
     ]
     if market is not None:
         sections.append(Section("market", "The fund against the market"))
+    fair_value = fair_value_pages(document, fund_names)
+    sections += [Section(f.anchor, f.title) for f in fair_value]
     sections += [Section(p.anchor, p.title) for p in pages]
     sections.append(Section("methods", "Methods and sources"))
     return CommitteePack(
@@ -155,7 +163,18 @@ def build_committee_pack(bundle: CommitteeBundle) -> CommitteePack:
         projects=pages,
         definitions=DEFINITIONS,
         sources=SOURCES,
+        fair_value=fair_value,
     )
+
+
+def pack_units(pack: CommitteePack, fetcher: SafeFetcher) -> list[Unit]:
+    """The body's units in order: the fund's sections, each project's pages, the methods."""
+    macros = template_macros("committee_parts.html")
+    return [
+        _unit(fetcher, macros.sections, pack),
+        *(_unit(fetcher, macros.project, p) for p in pack.projects),
+        _unit(fetcher, macros.methods, pack),
+    ]
 
 
 def render_committee_pack(
@@ -164,25 +183,23 @@ def render_committee_pack(
     *,
     fetcher: SafeFetcher | None = None,
     jobs: int | None = None,
+    cache: PackCache | None = None,
+    progress: Progress | None = None,
 ) -> SafeFetcher:
     """Render ``pack`` to ``path`` in parts, one per CPU (or ``jobs``), then join them.
 
     The body (sections, project pages, methods) is laid out in the workers while
     this process lays out the opening with placeholder page numbers; then the
     opening is rendered with the real numbers and the furniture with "Page n of N".
-    Returns ``fetcher`` with every URL the parts asked for in ``requested``.
+    With a ``cache``, the body's unchanged units' pages are reused from it
+    (``pack_body.py``); the opening and furniture are always made afresh.
+    Returns ``fetcher`` with every URL the freshly laid-out parts asked for.
     """
     fetcher = fetcher or SafeFetcher()
-    macros = template_macros("committee_parts.html")
-    units = [
-        _unit(fetcher, macros.sections, pack),
-        *(_unit(fetcher, macros.project, p) for p in pack.projects),
-        _unit(fetcher, macros.methods, pack),
-    ]
+    units = pack_units(pack, fetcher)
+    steps = Steps(len(units) + 2, progress)  # the units, the contents, the joins
     with PartRenderer(jobs) as renderer:
-        collect = renderer.start(
-            [_document(pack, run) for run in group_units(units, renderer.jobs)]
-        )
+        collect = start_body(renderer, units, partial(_document, pack), cache, steps)
         placeholders = {s.anchor: "000" for s in pack.contents}
         opening = render_part(_opening(pack, fetcher, placeholders), write=False)
         body = collect()
@@ -195,9 +212,13 @@ def render_committee_pack(
             opening = final  # the numbers changed the contents' length: number it again
         else:
             raise RuntimeError("the contents would not settle on a page count")
+    steps.advance()
     for part in (final, *body, furniture):
         fetcher.requested.extend(part.requested)
     assemble([final, *body], furniture, path, Metadata(_title(pack)))
+    if cache is not None:
+        cache.finish()
+    steps.advance()
     return fetcher
 
 
@@ -248,7 +269,16 @@ def _furniture(pack: CommitteePack, sizes: list[tuple[float, float]]) -> Part:
     return Part(html, frozenset(), margin_boxes=True)
 
 
-def committee_pack(bundle: CommitteeBundle, path: Path, *, jobs: int | None = None) -> Path:
+def committee_pack(
+    bundle: CommitteeBundle,
+    path: Path,
+    *,
+    jobs: int | None = None,
+    cache: PackCache | None = None,
+    progress: Progress | None = None,
+) -> Path:
     """Build and render the pack to ``path`` (the function ``passu report committee`` calls)."""
-    render_committee_pack(build_committee_pack(bundle), path, jobs=jobs)
+    render_committee_pack(
+        build_committee_pack(bundle), path, jobs=jobs, cache=cache, progress=progress
+    )
     return path

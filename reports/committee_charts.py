@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.ticker import FuncFormatter
 
 from . import charts
 from .formatting import percent, short_date
@@ -136,3 +141,58 @@ def outcomes_by_project(document: dict[str, Any], facts: dict[str, ProjectFacts]
         ),
         note,
     )
+
+
+def fan_chart(payments_by_year: list[dict[str, Any]], stakes: list[dict[str, Any]]) -> Chart | None:
+    """The range of outcomes: P5–P95 and P25–P75 bands with the median, of the outcome
+    payments to come by year (left) and of the fund's stakes at each year-end (right)."""
+    if not payments_by_year and not stakes:
+        return None
+    return Chart(
+        "Range of outcomes: outcome payments to come and the fund's stakes",
+        _fan_panels(
+            (
+                (
+                    "Outcome payments to come, by year",
+                    tuple(dt.date(int(y["year"]), 12, 31) for y in payments_by_year),
+                    _bands(payments_by_year),
+                ),
+                (
+                    "Fund's stakes in its active projects",
+                    tuple(dt.date.fromisoformat(s["date"]) for s in stakes),
+                    _bands(stakes),
+                ),
+            )
+        ),
+        "Shaded: P5 to P95 (light) and P25 to P75 (dark) of the simulated paths; line: the "
+        "median. Stakes: the fund's share of what its active projects' net cash after each "
+        "date is worth then, discounted at the project's rate (at the valuation date: the "
+        "proposed marks' range).",
+    )
+
+
+def _bands(rows: list[dict[str, Any]]) -> tuple[tuple[float, ...], ...]:
+    return tuple(tuple(float(Decimal(r[f"p{p}"])) for r in rows) for p in (5, 25, 50, 75, 95))
+
+
+Panel = tuple[str, tuple[dt.date, ...], tuple[tuple[float, ...], ...]]  # title, dates, bands
+
+
+def _fan_panels(panels: tuple[Panel, ...]) -> str:
+    """Side-by-side fans (SVG), drawn as ``charts`` draws every chart: the same bytes."""
+    with plt.rc_context(charts._STYLE):
+        fig, axes = plt.subplots(1, len(panels), figsize=(charts.WIDTH_IN, 2.6))
+        for ax, (title, dates, (p5, p25, p50, p75, p95)), colour in zip(
+            np.atleast_1d(axes), panels, charts.PALETTE, strict=False
+        ):
+            days = np.array(dates, dtype="datetime64[D]")
+            ax.fill_between(days, p5, p95, color=colour, alpha=0.18, lw=0, label="P5–P95")
+            ax.fill_between(days, p25, p75, color=colour, alpha=0.38, lw=0, label="P25–P75")
+            ax.plot(days, p50, "o-", color=colour, ms=3, lw=1.2, label="median")
+            ax.set_title(title, fontsize=8)
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: charts.money_axis_label(v)))
+            ax.set_ylim(bottom=min(0.0, *p5) if p5 else 0.0)
+            ax.tick_params(axis="x", labelrotation=30)
+        np.atleast_1d(axes)[0].legend(loc="upper right", fontsize=7)
+        fig.tight_layout()
+        return charts._svg(fig, tight=False)

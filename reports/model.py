@@ -71,3 +71,15 @@ class Cover:
     scope: str
     facts: tuple[Figure, ...]  # run id, status, data fingerprint, prepared from
     notices: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class FairValuePage:
+    """A fund's proposed marks against its current ones, and the range of outcomes."""
+
+    anchor: str
+    title: str
+    figures: tuple[Figure, ...]
+    marks: Table
+    chart: Chart | None
+    notes: tuple[str, ...] = ()

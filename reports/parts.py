@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from html import unescape
 
 import weasyprint
 
@@ -62,12 +64,20 @@ class Bookmark:
 
 @dataclass(frozen=True)
 class RenderedPart:
+    """Laid-out pages: ``pdf``'s pages from ``first`` on, one per entry of ``sizes``.
+
+    A part rendered on its own starts at page 0 of its own PDF; a unit sliced out of
+    a part (:func:`split_part`) shares that part's PDF, so the assembly copies the
+    fonts the slices have in common once.
+    """
+
     pdf: bytes
     sizes: tuple[tuple[float, float], ...]  # each page's width and height, CSS px
     anchors: dict[str, tuple[int, float, float]]  # name -> (page, x, y), first occurrence
     links: tuple[Link, ...]  # internal links whose anchor lies in another part
     bookmarks: tuple[Bookmark, ...]
     requested: tuple[str, ...]  # every URL WeasyPrint asked the fetcher for
+    first: int = 0  # the index in ``pdf`` of this part's first page
 
     @property
     def pages(self) -> int:
@@ -101,6 +111,61 @@ class Unit:
         """Layout work, roughly: markup with its embedded charts counted at a discount."""
         charts = sum(len(uri) for uri in self.allowed_data)
         return len(self.html) - (1 - _CHART_BYTE) * charts
+
+
+_FIRST_ID = re.compile(r"""<[a-zA-Z][^>]*?\sid=["']([^"']+)["']""")
+
+
+def unit_anchor(unit: Unit) -> str | None:
+    """The id of the unit's first element that has one: where its first page starts."""
+    found = _FIRST_ID.search(unit.html)
+    return unescape(found.group(1)) if found else None
+
+
+def split_part(part: RenderedPart, units: Sequence[Unit]) -> list[RenderedPart] | None:
+    """``part`` (``units`` rendered together) as one slice per unit, or None if it cannot
+    be cut.
+
+    Each unit starts on a new page, so unit k's pages run from the page of its first
+    anchor to the page before unit k+1's. The slices share ``part.pdf``; anchors, links
+    and bookmarks are renumbered from each slice's first page. Without an anchor per
+    unit, in order and one unit at least a page, the part cannot be cut (None).
+    """
+    starts = []
+    for unit in units:
+        anchor = unit_anchor(unit)
+        if anchor is None or anchor not in part.anchors:
+            return None
+        starts.append(part.anchors[anchor][0])
+    ends = [*starts[1:], part.pages]
+    if not starts or starts[0] != 0 or any(a >= b for a, b in zip(starts, ends, strict=True)):
+        return None
+    slices = []
+    for number, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        slices.append(
+            RenderedPart(
+                pdf=part.pdf,
+                sizes=part.sizes[start:end],
+                anchors={
+                    name: (page - start, x, y)
+                    for name, (page, x, y) in part.anchors.items()
+                    if start <= page < end
+                },
+                links=tuple(
+                    replace(link, page=link.page - start)
+                    for link in part.links
+                    if start <= link.page < end
+                ),
+                bookmarks=tuple(
+                    replace(mark, page=mark.page - start)
+                    for mark in part.bookmarks
+                    if start <= mark.page < end
+                ),
+                requested=part.requested if number == 0 else (),
+                first=part.first + start,
+            )
+        )
+    return slices
 
 
 def group_units(units: Sequence[Unit], count: int) -> list[list[Unit]]:
@@ -216,15 +281,31 @@ class PartRenderer:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
 
-    def start(self, parts: Sequence[Part]) -> Callable[[], list[RenderedPart]]:
+    def start(
+        self, parts: Sequence[Part], done: Callable[[int], None] | None = None
+    ) -> Callable[[], list[RenderedPart]]:
         """Start rendering ``parts``; the function returned waits for them, in order.
 
         Between the two this process is free for work of its own (the pack lays out
         its opening meanwhile). With no pool, the parts render when collected.
+        ``done(i)``, if given, is called as part i is finished (for a progress bar;
+        from another thread when there is a pool).
         """
         if self._pool is None:
-            return lambda: [render_part(p) for p in parts]
+
+            def one_by_one() -> list[RenderedPart]:
+                rendered = []
+                for number, part in enumerate(parts):
+                    rendered.append(render_part(part))
+                    if done is not None:
+                        done(number)
+                return rendered
+
+            return one_by_one
         futures = [self._pool.submit(render_part, p) for p in parts]
+        if done is not None:
+            for number, future in enumerate(futures):
+                future.add_done_callback(lambda _f, n=number: done(n))  # type: ignore[misc]
 
         def collect() -> list[RenderedPart]:
             try:

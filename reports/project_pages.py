@@ -51,6 +51,7 @@ def project_page(
     facts: ProjectFacts,
     names: dict[str, str],
     economics: ProjectEconomicsView,
+    fair_value: tuple[Figure, ...] = (),
 ) -> ProjectPage:
     pid = project["project_id"]
     end = short_date(facts.end_date) if facts.end_date else "open"
@@ -83,6 +84,7 @@ def project_page(
                 money_short(facts.outcomes.cost_per_outcome),
                 facts.outcomes.note,
             ),
+            *fair_value,  # an active project's proposed value, rate and performance (#15)
         ),
         holders=_holders(holdings, facts, names),
         contracts=_contracts(facts),

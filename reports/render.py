@@ -11,6 +11,7 @@ raises, so even markup that slipped through could not read or reach anything.
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from importlib.resources import files
 from pathlib import Path
@@ -32,6 +33,24 @@ class RefusedURL(FatalURLFetchingError):
 
 def _template_source(name: str) -> str:
     return files(TEMPLATES).joinpath(name).read_text(encoding="utf-8")
+
+
+_REFERENCED = re.compile(r"""\{%-?\s*(?:import|include|from|extends)\s+["']([^"']+)["']""")
+
+
+def template_digest(*templates: str) -> str:
+    """SHA-256 of ``templates``, every template they import or include, and the
+    stylesheet: what a page rendered from them depends on (the pack cache's key)."""
+    names, pending = {"report.css"}, list(templates)
+    while pending:
+        name = pending.pop()
+        if name not in names:
+            names.add(name)
+            pending += _REFERENCED.findall(_template_source(name))
+    digest = hashlib.sha256()
+    for name in sorted(names):
+        digest.update(f"{name}\0{_template_source(name)}\0".encode())
+    return digest.hexdigest()
 
 
 def _templates_dir() -> Path:

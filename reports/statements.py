@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from passu.portfolio.errors import UsageError
 from passu.portfolio.report_bundle import StatementBundle
+from passu.valuation.capital_lines import STATEMENT_LINES
 from passu.valuation.per_pound import per_pound_committed
 
 from .formatting import MISSING, long_date, money_full, multiple, percent, short_date
@@ -38,6 +39,7 @@ class FundSection:
     pari_passu: str
     own_breaches: Table | None
     flows: Table | None
+    lines: Table | None = None  # the ILPA capital account since inception (issue 13)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,28 @@ def _account_table(a: dict[str, Any]) -> Table:
     return Table(("", "Amount"), (False, True), rows, caption="Capital account")
 
 
+def _lines_table(a: dict[str, Any]) -> Table | None:
+    """The account's ILPA lines since inception, as the run stored them (null before the
+    fund's first call: no table)."""
+    lines = a.get("capital_account")
+    if not lines:
+        return None
+    rows = tuple(
+        (line.label, money_full(lines[line.key])) for line in STATEMENT_LINES if line.key in lines
+    )
+    return Table(
+        ("", "Since inception"),
+        (False, True),
+        rows,
+        caption="Capital account statement (ILPA lines)",
+        notes=(
+            "Beginning balance + contributions − distributions − fees and expenses + income "
+            "+ realised and unrealised gains = ending balance, your share of the fund's NAV. "
+            "Unfunded commitment includes recallable distributions not yet recalled.",
+        ),
+    )
+
+
 def _totals_row(label: str, record: dict[str, Any]) -> tuple[str, ...]:
     return (
         label,
@@ -118,7 +142,26 @@ def _pari_passu(document: dict[str, Any], account: dict[str, Any]) -> tuple[str,
     ]
     own = [b for b in in_class if b["holder_or_investor"] == account["investor_id"]]
     others = len(in_class) - len(own)
-    if not in_class:
+    excused = [
+        e
+        for e in document["pari_passu"].get("excused", [])
+        if e["scope"] == "share_class"
+        and e["id"] == class_id
+        and e["holder_or_investor"] == account["investor_id"]
+    ]
+    if not in_class and excused:
+        # Other investors are not named (DESIGN.md §5): the kind of event only.
+        kinds = sorted(
+            {"an excused call" if "excused from" in e["reason"] else "a later closing"
+             for e in excused}
+        )  # fmt: skip
+        measures = sorted({m.replace("_", " ") for e in excused for m in e["measures"]})
+        text = (
+            f"Passed for share class {class_id}, with documented departures from pro rata in "
+            f"your account ({', '.join(measures) or 'none'}) explained by "
+            f"{' and '.join(kinds)}: not breaches."
+        )
+    elif not in_class:
         text = (
             f"Passed for share class {class_id}: you received the same calls, distributions, "
             "NAV and IRR per £1 committed as the class as a whole, to within £1 and 1 basis point."
@@ -250,6 +293,7 @@ def build_statement(bundle: StatementBundle, investor_id: str, kind: Kind) -> St
                 flows=_flows_table(document, investor_id, fund_id)
                 if kind == "capital-account"
                 else None,
+                lines=_lines_table(a),
             )
         )
     info = run.info

@@ -12,7 +12,10 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 CUTOFF = date(2026, 6, 30)
-"""No row of the sample is dated after this day."""
+"""No row of the sample is dated after this day (forecasts of later periods aside)."""
+FORECASTS_AFTER = date(2026, 10, 31)
+"""The demo's valuation date: active contracts' forecasts of periods after it are written
+(achieved 0), so that the valuation at this date, which leaves them out, does not move."""
 
 Row = dict[str, str]
 

@@ -19,7 +19,7 @@ from ._catalogue import (
     ProjectSpec,
 )
 from ._claims import add_claims
-from ._common import CUTOFF, Row, add_months, allocate, pounds, quarter_ends
+from ._common import CUTOFF, FORECASTS_AFTER, Row, add_months, allocate, pounds, quarter_ends
 from ._payments import payment_rows
 
 
@@ -31,6 +31,9 @@ class Metric:
     template: MetricTemplate
     forecast: dict[date, int] = field(default_factory=dict)
     achieved: dict[date, int] = field(default_factory=dict)
+    # an active contract's forecast for the periods after the demo's valuation date
+    # (no outcome achieved yet): what ``passu marks propose`` projects forward
+    forecast_after: dict[date, int] = field(default_factory=dict)
 
     @property
     def price_pence(self) -> int:
@@ -137,6 +140,8 @@ def _add_counts(contract: Contract, rng: random.Random) -> None:
         achieved = allocate(achieved_total, noisy)
         metric.forecast = {d: forecast[d] for d in counted}
         metric.achieved = {d: achieved[d] for d in counted}
+        if contract.project.status == "active":
+            metric.forecast_after = {d: forecast[d] for d in periods if d > FORECASTS_AFTER}
         contract.metrics.append(metric)
 
 
@@ -242,6 +247,15 @@ def contract_rows(contracts: list[Contract]) -> dict[str, list[Row]]:
                         "period_end": period_end.isoformat(),
                         "forecast": str(m.forecast[period_end]),
                         "achieved": str(m.achieved[period_end]),
+                    }
+                )
+            for period_end in sorted(m.forecast_after):
+                tables["outcomes"].append(
+                    {
+                        "metric_id": m.metric_id,
+                        "period_end": period_end.isoformat(),
+                        "forecast": str(m.forecast_after[period_end]),
+                        "achieved": "0",
                     }
                 )
         tables["outcome_payments"].extend(c.payments)

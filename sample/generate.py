@@ -31,6 +31,7 @@ from ._details import (
     measure_rows,
     partner_rows,
 )
+from ._forecasts import cost_forecast_rows, holding_term_rows
 from ._funds import fund_rows
 from ._outcomes import Contract, build_contracts, contract_rows
 from ._social import unit_value_rows
@@ -103,6 +104,14 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...] | None]] = {
         ("project_id", "date", "evaluator", "kind", "summary", "link"),
         ("project_id", "date", "evaluator"),
     ),
+    "cost_forecasts": (
+        ("project_id", "period_end", "category", "amount"),
+        ("project_id", "period_end", "category"),
+    ),
+    "holding_terms": (
+        ("project_id", "holder_id", "tranche", "seniority", "coupon", "maturity_date"),
+        ("project_id", "holder_id", "tranche"),
+    ),
 }  # fmt: skip
 
 
@@ -139,6 +148,8 @@ def build_tables() -> dict[str, list[Row]]:
     tables["evaluations"] = evaluation_rows()
     tables["fund_forecasts"] = forecast_rows()
     tables["unit_values"] = unit_value_rows(contracts)
+    tables["cost_forecasts"] = cost_forecast_rows(tables["project_costs"])
+    tables["holding_terms"] = holding_term_rows(tables["holdings"])
     return tables
 
 

@@ -55,6 +55,9 @@ COLUMNS = {
     "outcome_claims": "claim_id,contract_id,metric_id,period_end,count,amount,claimed_on,"
     "verified_on,verified_count,verified_amount,rejected_on",
     "evaluations": "project_id,date,evaluator,kind,summary,link",
+    # format 2 (issue 15): the fair-value model's forecasts and the holdings' terms
+    "cost_forecasts": "project_id,period_end,category,amount",
+    "holding_terms": "project_id,holder_id,tranche,seniority,coupon,maturity_date",
 }
 MONEY = {
     "commitments": ["amount"], "investor_flows": ["amount"], "fund_expenses": ["amount"],
@@ -62,6 +65,7 @@ MONEY = {
     "outcome_contracts": ["cap"], "outcome_metrics": ["price"], "outcome_payments": ["amount"],
     "unit_values": ["fiscal", "economic", "social"], "innovations": ["estimated_cost"],
     "project_costs": ["amount"], "outcome_claims": ["amount", "verified_amount"],
+    "cost_forecasts": ["amount"],
 }  # fmt: skip
 RECEIPTS = {"repayment", "interest", "dividend"}
 
@@ -127,14 +131,26 @@ def test_money_has_two_decimals_and_flows_are_positive(t) -> None:
 
 
 def test_nothing_happens_after_june_2026(t) -> None:
-    """Only planned end dates of active projects and contracts lie beyond the cut-off."""
+    """Only planned end dates of active projects and contracts, and forecasts (of cost,
+    and of outcomes with nothing achieved) for active projects, lie beyond the cut-off."""
+    active = {p["project_id"] for p in t["projects"] if p["status"] == "active"}
+    project_of = {
+        m["metric_id"]: c["project_id"]
+        for c in t["outcome_contracts"]
+        for m in t["outcome_metrics"]
+        if m["contract_id"] == c["contract_id"]
+    }
     for name, rows in t.items():
         for row in rows:
+            if name == "cost_forecasts" or (name == "outcomes" and row["achieved"] == "0"):
+                project = row.get("project_id") or project_of[row["metric_id"]]
+                if day(row["period_end"]) > CUTOFF:
+                    assert project in active, (name, row)
+                continue
             for column, text in row.items():
                 if text and column in {"date", "start_date", "period_end", "claimed_on",
                                        "verified_on", "rejected_on"}:  # fmt: skip
                     assert day(text) <= CUTOFF, (name, column, text)
-    active = {p["project_id"] for p in t["projects"] if p["status"] == "active"}
     for p in t["projects"]:
         assert p["project_id"] in active or day(p["end_date"]) <= CUTOFF
     for c in t["outcome_contracts"]:
@@ -152,6 +168,8 @@ KEYS = {
     "unit_values": ("code",), "fund_forecasts": ("fund_id", "measure"),
     "innovations": ("innovation_id",), "project_measures": ("project_id", "period_end", "measure"),
     "outcome_claims": ("claim_id",), "evaluations": ("project_id", "date", "evaluator"),
+    "cost_forecasts": ("project_id", "period_end", "category"),
+    "holding_terms": ("project_id", "holder_id", "tranche"),
 }  # fmt: skip
 
 

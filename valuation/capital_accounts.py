@@ -2,11 +2,17 @@
 
 Per (fund_id, investor_id, share_class), over rows dated ≤ T:
 
-- committed, paid-in (Σ calls), distributed (Σ distributions), unfunded =
-  committed − paid-in
-- NAV share = fund NAV × the account's share of the fund's commitments,
-  allocated to the penny by largest remainder (ties by investor_id, then
-  share_class), so the shares add up to the fund NAV exactly
+- committed, paid-in (Σ calls), distributed (Σ distributions)
+- NAV = the account's ending balance at T in the capital roll
+  (``capital_roll.capital_roll``: contributions − distributions − its own fees
+  and expenses + its allocation of the fund's gains, so the balances add up to
+  the fund NAV exactly), and unfunded the roll's (committed − calls, less the
+  equalisation interest paid, + recallable distributions); the valuer passes
+  them as ``balances``. An account the roll does not hold (a fund with no call
+  yet) takes the commitment share: fund NAV × its share of the fund's
+  commitments, to the penny by largest remainder (ties by investor_id, then
+  share_class), and unfunded = committed − paid-in. Where flows are pro rata
+  to commitment the two agree to the penny (capital_roll's module docstring).
 - DPI = distributed / paid-in; TVPI = (distributed + NAV share) / paid-in
   (``multiples.multiples``)
 - IRR = XIRR of its own calls (negative), distributions (positive) and its
@@ -161,11 +167,15 @@ def capital_accounts(
     commitments: pd.DataFrame,
     investor_flows: pd.DataFrame,
     as_of: dt.date | pd.Timestamp,
+    *,
+    balances: Mapping[tuple[str, str, str], tuple[int, int]] | None = None,
 ) -> list[CapitalAccount]:
     """Every capital account of the funds in ``fund_navs`` (fund_id → fund NAV at T).
 
-    Sorted by (fund_id, investor_id, share_class). For all funds together the
-    accounts stay per fund; ``combine_accounts`` sums an investor's rows.
+    ``balances``: (fund_id, investor_id, share_class) → (ending balance, unfunded) in
+    pence at T from the capital roll; accounts not in it take the commitment share
+    (module docstring). Sorted by (fund_id, investor_id, share_class). For all funds
+    together the accounts stay per fund; ``combine_accounts`` sums an investor's rows.
     """
     cutoff = pd.Timestamp(as_of)
     scope = sorted(fund_navs)
@@ -196,6 +206,13 @@ def capital_accounts(
     for column in ("paid_in_pence", "distributed_pence"):
         accounts[column] = sums[column].reindex(account_index, fill_value=0).to_numpy(np.int64)
     accounts["nav_pence"] = _allocate_navs(accounts, fund_navs)
+    accounts["unfunded_pence"] = accounts["committed_pence"] - accounts["paid_in_pence"]
+    if balances:
+        rolled = [balances.get(k) for k in zip(*(accounts[k] for k in keys), strict=True)]
+        held = np.array([r is not None for r in rolled], dtype=bool)
+        if held.any():
+            accounts.loc[held, "nav_pence"] = [r[0] for r in rolled if r is not None]
+            accounts.loc[held, "unfunded_pence"] = [r[1] for r in rolled if r is not None]
 
     irrs = _account_irrs(flows, accounts, keys, cutoff)
     return [
@@ -230,11 +247,12 @@ def combine_accounts(
             "paid_in_pence": [decimal_to_pence(a.paid_in) for a in listed],
             "distributed_pence": [decimal_to_pence(a.distributed) for a in listed],
             "nav_pence": [decimal_to_pence(a.nav) for a in listed],
+            "unfunded_pence": [decimal_to_pence(a.unfunded) for a in listed],
         }
     )
     if rows.empty:
         return []
-    money = ["committed_pence", "paid_in_pence", "distributed_pence", "nav_pence"]
+    money = ["committed_pence", "paid_in_pence", "distributed_pence", "nav_pence", "unfunded_pence"]
     combined = rows.groupby("investor_id", sort=True).agg(
         {**dict.fromkeys(money, "sum"), "share_class": lambda c: ",".join(sorted(set(c)))}
     )
@@ -281,6 +299,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Hashable]]:
 def _account(row: Mapping[str, Hashable], irr: IrrResult) -> CapitalAccount:
     committed, paid_in = int(row["committed_pence"]), int(row["paid_in_pence"])  # type: ignore[call-overload]
     distributed, nav = int(row["distributed_pence"]), int(row["nav_pence"])  # type: ignore[call-overload]
+    unfunded = int(row.get("unfunded_pence", committed - paid_in))  # type: ignore[call-overload]
     ratios = multiples(paid_in, distributed, nav)
     return CapitalAccount(
         fund_id=str(row["fund_id"]),
@@ -290,7 +309,7 @@ def _account(row: Mapping[str, Hashable], irr: IrrResult) -> CapitalAccount:
         paid_in=pence_to_decimal(paid_in),
         distributed=pence_to_decimal(distributed),
         nav=pence_to_decimal(nav),
-        unfunded=pence_to_decimal(committed - paid_in),
+        unfunded=pence_to_decimal(unfunded),
         dpi=ratios.dpi,
         tvpi=ratios.tvpi,
         irr=irr.rate,

@@ -79,6 +79,7 @@ import pandas as pd
 
 from .capital_accounts import ACCOUNT_KEYS, account_flows
 from .fund_cash import fund_cash
+from .money import allocate_largest_remainder
 
 __all__ = [
     "ALLOCATION_BASES",
@@ -185,19 +186,15 @@ def fund_month_ends(
     end_days = pd.DatetimeIndex(ends).to_numpy(dtype="datetime64[ns]")
     last = end_days[-1]
     n_p = len(end_days)
-    parts: list[pd.DataFrame] = []
+    funds = pd.Index(scope)
+    # Each column's pence per (fund, period), summed exactly in int64 with np.add.at over
+    # integer codes: grouping millions of flow rows by their string ids costs seconds.
+    sums = {c: np.zeros(len(scope) * n_p, dtype=np.int64) for c in _FUND_COLUMNS}
 
     def add(frame: pd.DataFrame, fund_col: str, column: str, values: np.ndarray) -> None:
-        parts.append(
-            pd.DataFrame(
-                {
-                    "fund_id": frame[fund_col].to_numpy(),
-                    "period": np.searchsorted(end_days, frame["date"].to_numpy(), side="left"),
-                    "column": column,
-                    "pence": values.astype(np.int64),
-                }
-            )
-        )
+        fund = funds.get_indexer(frame[fund_col].to_numpy())
+        period = np.searchsorted(end_days, frame["date"].to_numpy(), side="left")
+        np.add.at(sums[column], fund * n_p + period, values.astype(np.int64))
 
     flows = investor_flows.loc[
         investor_flows["fund_id"].isin(scope) & (investor_flows["date"] <= last)
@@ -219,16 +216,11 @@ def fund_month_ends(
     for column in ("drawdowns", "receipts", *_FUND_COLUMNS[6:]):
         add(events, "holder_id", column, events[column].to_numpy())
 
-    moves = pd.concat(parts, ignore_index=True)
-    sums = moves.groupby(["fund_id", "column", "period"])["pence"].sum()
     index = pd.MultiIndex.from_product([scope, range(n_p)], names=["fund_id", "period"])
     table = pd.DataFrame(index=index)
     for column in _FUND_COLUMNS:
-        if column in sums.index.get_level_values("column"):
-            one = sums.xs(column, level="column").reindex(index, fill_value=0)
-        else:
-            one = pd.Series(0, index=index)
-        table[f"{column}_pence"] = one.groupby(level="fund_id").cumsum().astype(np.int64)
+        # cumulative within each fund: rows are fund-major, n_p periods each
+        table[f"{column}_pence"] = sums[column].reshape(len(scope), n_p).cumsum(1).reshape(-1)
     out = table.reset_index()
     out["date"] = end_days[out["period"].to_numpy()]
     out["cash_pence"] = fund_cash(
@@ -254,11 +246,21 @@ def _holding_events(flows: pd.DataFrame, marks: pd.DataFrame) -> pd.DataFrame:
     date's flows), rolled forward by drawdowns − receipts, floored at nil each date.
     """
     keys = ["project_id", "holder_id", "tranche"]
+    # One integer code per holding, over flows and marks together: grouping and sorting
+    # by it is far cheaper than by three string columns.
+    both = pd.concat([flows[keys], marks[keys]], ignore_index=True)
+    combined = np.zeros(len(both), dtype=np.int64)
+    for key in keys:
+        part, seen = pd.factorize(both[key].to_numpy())
+        combined = combined * max(len(seen), 1) + part
+    codes = np.unique(combined, return_inverse=True)[1].reshape(-1)
+    holder_of = np.empty(int(codes.max(initial=-1)) + 1, dtype=object)
+    holder_of[codes] = both["holder_id"].to_numpy()
     amount = flows["amount_pence"].to_numpy(dtype=np.int64)
     kind = flows["kind"].to_numpy()
     day_flows = pd.DataFrame(
         {
-            **{k: flows[k].to_numpy() for k in keys},
+            "code": codes[: len(flows)],
             "date": flows["date"].to_numpy(dtype="datetime64[ns]"),
             "drawdowns": np.where(kind == "drawdown", amount, 0),
             "receipts": np.where(np.isin(kind, ["repayment", "interest", "dividend"]), amount, 0),
@@ -267,12 +269,12 @@ def _holding_events(flows: pd.DataFrame, marks: pd.DataFrame) -> pd.DataFrame:
             "income": np.where(np.isin(kind, ["interest", "dividend"]), amount, 0),
         }
     )
-    day_flows = day_flows.groupby([*keys, "date"], sort=False).sum().reset_index()
+    day_flows = day_flows.groupby(["code", "date"], sort=False).sum().reset_index()
     day_flows["is_mark"] = False
     day_flows["mark"] = 0
     marked = pd.DataFrame(
         {
-            **{k: marks[k].to_numpy() for k in keys},
+            "code": codes[len(flows) :],
             "date": marks["date"].to_numpy(dtype="datetime64[ns]"),
             "is_mark": True,
             "mark": marks["fair_value_pence"].to_numpy(dtype=np.int64),
@@ -282,8 +284,8 @@ def _holding_events(flows: pd.DataFrame, marks: pd.DataFrame) -> pd.DataFrame:
     money = ["drawdowns", "receipts", "repaid", "written_off", "income"]
     events[money] = events[money].fillna(0).astype(np.int64)
     # a mark after its date's flows: it is the value at the end of the day
-    events = events.sort_values([*keys, "date", "is_mark"], kind="stable", ignore_index=True)
-    holding = events.groupby(keys, sort=False).ngroup().to_numpy()
+    events = events.sort_values(["code", "date", "is_mark"], kind="stable", ignore_index=True)
+    holding = events["code"].to_numpy(dtype=np.int64)
     by_holding = pd.Series(holding)
 
     def cumulative(values: np.ndarray) -> np.ndarray:
@@ -315,7 +317,7 @@ def _holding_events(flows: pd.DataFrame, marks: pd.DataFrame) -> pd.DataFrame:
 
     return pd.DataFrame(
         {
-            "holder_id": events["holder_id"].to_numpy(),
+            "holder_id": holder_of[holding] if len(holding) else np.array([], dtype=object),
             "date": events["date"].to_numpy(),
             "drawdowns": events["drawdowns"].to_numpy(),
             "receipts": events["receipts"].to_numpy(),
@@ -612,7 +614,10 @@ def _pro_rata_balance(
     for q, x, g in zip(quotas, net, gain, strict=True):
         if abs(int(x) + g - q) >= 1:
             return None
-    return np.asarray(_round_to_total(quotas, nav, ties), dtype=np.int64)
+    # capital_accounts' own rounding (a negative NAV split as its magnitude), so the
+    # balances are today's figures to the penny
+    weights = [int(c) for c in committed]
+    return np.asarray(allocate_largest_remainder(nav, weights, ties), dtype=np.int64)
 
 
 def _round_to_total(quotas: Sequence[Fraction], total: int, ties: Sequence[Hashable]) -> list[int]:

@@ -196,7 +196,13 @@ def _money(stripped: pd.Series, present: pd.Series, col: Col, fail: object) -> p
     negative = stripped.str.fullmatch(r"-.*")
     too_precise = stripped.str.fullmatch(r"-?[0-9]+\.[0-9]{3,}")
     assert callable(fail)
-    fail(present & negative, "a positive amount in pounds (the kind column gives the direction)")
+    fail(
+        present & negative,
+        # a flow's kind column gives its direction; a mark, cap or forecast is never below 0
+        "a positive amount in pounds (the kind column gives the direction)"
+        if col.positive
+        else "an amount in pounds of 0 or more",
+    )
     fail(present & too_precise & ~negative, "money with at most two decimals")
     fail(
         present & ~ok & ~negative & ~too_precise,
@@ -220,7 +226,7 @@ def _decimal(stripped: pd.Series, present: pd.Series, col: Col, fail: object) ->
     values = stripped[usable].map(_normalise)
     out[usable] = values
     if col.kind == "fraction":
-        outside = usable & ~stripped.where(usable, "0").map(_in_unit_interval)
+        outside = usable & ~stripped.where(usable, "0").map(_in_unit_interval).astype(bool)
         fail(outside, "a fraction from 0 to 1, such as 0.25")
     return out
 
@@ -243,6 +249,8 @@ def _in_unit_interval(text: str) -> bool:
 
 
 def _describe(col: Col) -> str:
+    if col.expected is not None:
+        return col.expected
     return {
         "id": "an id (no spaces at either end, at most 64 characters)",
         "text": "text",

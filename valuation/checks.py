@@ -27,6 +27,7 @@ from .claim_checks import (
     payment_on_rejected_claim,
     payment_on_unverified_claim,
 )
+from .fees import management_fee_from_terms
 from .findings import Finding, _day, _days, _joined, _money, _rows, pounds
 from .fund_cash import fund_cash_movements
 from .ledger import Ledger
@@ -44,6 +45,7 @@ __all__ = [
     "dated_after_today",
     "distribution_before_receipt",
     "drawdowns_over_commitment",
+    "management_fee_from_terms",
     "mark_before_drawdown",
     "negative_fund_cash",
     "paid_over_verified",
@@ -444,6 +446,11 @@ CHECKS: tuple[Check, ...] = (
         "distribution_before_receipt",
         "a distribution before the fund's first project receipt",
         distribution_before_receipt,
+    ),
+    Check(
+        "management_fee_from_terms",
+        "a quarter's recorded management fees more than £1 off the fund terms' (fund_terms)",
+        management_fee_from_terms,
     ),
     Check(
         "mark_before_drawdown",

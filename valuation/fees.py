@@ -43,9 +43,19 @@ import numpy as np
 import pandas as pd
 
 from .capital_accounts import ACCOUNT_KEYS, account_flows
+from .capital_roll import capital_roll, fund_month_ends, month_ends, with_flow_defaults
 from .findings import Finding, pounds
+from .ledger import Ledger
 
-__all__ = ["FEE_BASES", "FEE_TOLERANCE_PENCE", "allocation_bases", "quarter_fees", "reconcile_fees"]
+__all__ = [
+    "FEE_BASES",
+    "FEE_TOLERANCE_PENCE",
+    "allocation_bases",
+    "fee_terms",
+    "management_fee_from_terms",
+    "quarter_fees",
+    "reconcile_fees",
+]
 
 FEE_BASES = ("commitment", "invested_cost", "nav")
 FEE_TOLERANCE_PENCE = 100  # £1 a quarter
@@ -324,3 +334,53 @@ def _differ(
             (f"{table} {fund_id} {quarter}",),
         )
     ]
+
+
+def fee_terms(fund_terms: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``fund_terms`` that give a management fee rate (the others set no fee)."""
+    if fund_terms.empty or "management_fee_rate" not in fund_terms:
+        return fund_terms.iloc[0:0]
+    return fund_terms.loc[[_given(v) for v in fund_terms["management_fee_rate"]]]
+
+
+def ledger_quarter_fees(ledger: Ledger, as_of: dt.date) -> pd.DataFrame:
+    """``quarter_fees`` for a ledger read as of T: the fund series and the roll are made
+    only when a class's fee basis needs them (invested_cost, nav)."""
+    terms = fee_terms(ledger.fund_terms)
+    flows = with_flow_defaults(ledger.investor_flows)
+    if terms.empty:
+        return quarter_fees(terms, ledger.commitments, flows, as_of)
+    bases = {
+        str(b)
+        for column in ("fee_basis", "fee_basis_after_step_down")
+        for b in terms[column]
+        if _given(b)
+    }
+    funds = sorted(set(terms["fund_id"]))
+    calls = flows.loc[flows["fund_id"].isin(funds) & (flows["kind"] == "call")]
+    series = roll = None
+    if "invested_cost" in bases and len(calls):
+        ends = month_ends(calls["date"].min(), as_of)
+        series = fund_month_ends(
+            funds, flows, ledger.fund_expenses, ledger.project_flows, ledger.marks, ends
+        )
+    if "nav" in bases:
+        roll = capital_roll(
+            ledger.commitments,
+            flows,
+            ledger.fund_expenses,
+            ledger.project_flows,
+            ledger.marks,
+            as_of,
+            fund_ids=funds,
+            allocation_basis=allocation_bases(ledger.fund_terms),
+        )
+    return quarter_fees(terms, ledger.commitments, flows, as_of, fund_series=series, roll=roll)
+
+
+def management_fee_from_terms(ledger: Ledger, as_of: dt.date) -> list[Finding]:
+    """The check of ``passu check``: each quarter (ending ≤ T) whose recorded management
+    fees differ by over £1 from the fund terms' (module docstring); nothing without terms."""
+    expected = ledger_quarter_fees(ledger, as_of)
+    flows = with_flow_defaults(ledger.investor_flows)
+    return reconcile_fees(expected, ledger.commitments, flows, ledger.fund_expenses)

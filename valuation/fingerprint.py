@@ -3,7 +3,9 @@
 A saved run carries it, so a report can tell whether the data it was valued on
 have changed since. It is computed on the ledger (and the gilt yields) alone, so a
 ledger read from a CSV folder and the same ledger read from the database give the
-same hash.
+same hash. A table or column the format added after version 1 is hashed only once a
+portfolio uses it (``Col.since``): a portfolio that does not keeps the hash it had, so
+its saved runs stay current after an upgrade.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from passu.valuation.schema import BY_NAME
+
 if TYPE_CHECKING:  # a ledger hashes itself with this function: import only for types
     from passu.valuation.ledger import Ledger
 
@@ -23,11 +27,42 @@ __all__ = ["fingerprint"]
 def fingerprint(ledger: Ledger, yields: pd.DataFrame) -> str:
     """SHA-256 over every input row, independent of row order and of the database."""
     digest = hashlib.sha256()
-    for name, frame in [*sorted(vars(ledger).items()), ("gilt_yields", yields)]:
+    tables = [(name, _as_before(name, frame)) for name, frame in sorted(vars(ledger).items())]
+    for name, frame in [*tables, ("gilt_yields", yields)]:
+        if frame is None:
+            continue
         digest.update(name.encode() + b"\0" + ",".join(frame.columns).encode() + b"\0")
         if len(frame):
             digest.update(np.sort(_row_hashes(frame)).tobytes())
     return digest.hexdigest()
+
+
+def _as_before(name: str, frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The frame without what a later format added and this portfolio leaves unused.
+
+    ``None`` for a later table with no rows; a later column whose every value is its
+    default (or missing) is dropped.
+    """
+    schema = BY_NAME[name]
+    if schema.since > 1 and frame.empty:
+        return None
+    unused = [
+        col.frame_name
+        for col in schema.columns
+        if col.since > 1 and _all_default(frame[col.frame_name], col.default)
+    ]
+    return frame.drop(columns=unused) if unused else frame
+
+
+def _all_default(column: pd.Series, default: str | None) -> bool:
+    """Every value unset: missing, empty or the column's default (as the export decides,
+    ``portfolio/interchange/exporter.py: unused_later_column``, on the canonical text)."""
+    if column.dtype == bool:
+        return not column.any() if default == "false" else bool(column.all())
+    unset = column.isna() | column.eq("")
+    if default is not None:
+        unset |= column.astype(str).eq(default)
+    return bool(unset.all())
 
 
 def _row_hashes(frame: pd.DataFrame) -> np.ndarray:

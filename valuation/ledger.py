@@ -66,6 +66,11 @@ class Ledger:
     project_costs: pd.DataFrame
     project_measures: pd.DataFrame
     evaluations: pd.DataFrame
+    fund_terms: pd.DataFrame
+    class_terms: pd.DataFrame
+    waterfalls: pd.DataFrame
+    cost_forecasts: pd.DataFrame
+    holding_terms: pd.DataFrame
 
     @classmethod
     def from_csv(cls, folder: str | Path, *, library_codes: frozenset[str] = frozenset()) -> Ledger:
@@ -91,7 +96,12 @@ class Ledger:
           to allow the GMCA library's, as ``passu import`` does), end dates on or
           after start dates, innovation costs naming an innovation of their project,
           claims' dates, verification and counts consistent, payments naming a
-          claim of their own contract.
+          claim of their own contract; and format version 2's
+          (``valuation/terms_rules.py``): flow purposes of the flow's kind, no
+          recallable call, equalisation calls only from later closers, fee rates
+          and step-downs, terms only for share classes a commitment holds, one
+          allocation basis per fund, ranks, caps and seniorities of 1 or more,
+          carry holders of kind manager, no coupon on equity.
 
         Not checked, because they concern a database rather than a folder: locked
         (approved) periods, and ``--append`` against stored rows. Rows are in the
@@ -241,10 +251,7 @@ def _stored_order(schema: TableSchema, canonical: pd.DataFrame) -> pd.DataFrame:
 
 def _canonical_records(schema: TableSchema, rows: Records) -> pd.DataFrame:
     """Records as a raw table of text, checked and made canonical as an import's cells are."""
-    dicts = [
-        dict(row) if isinstance(row, Mapping) else dict(zip(schema.column_names, row, strict=True))
-        for row in rows
-    ]
+    dicts = [_record(schema, row) for row in rows]
     extra = sorted({k for d in dicts for k in d} - set(schema.column_names))
     header = (*schema.column_names, *extra)
     raw = RawTable(
@@ -257,6 +264,21 @@ def _canonical_records(schema: TableSchema, rows: Records) -> pd.DataFrame:
     if problems:
         raise LedgerInputError(problems)
     return frame
+
+
+def _record(schema: TableSchema, row: Mapping[str, object] | Sequence[object]) -> dict[str, Any]:
+    """One record by column name. A tuple gives the columns in the schema's order and may
+    stop before optional ones at the end (a later format's columns: a version-1 tuple of
+    investor_flows still reads)."""
+    if isinstance(row, Mapping):
+        return dict(row)
+    names = schema.column_names
+    left_out = [c.name for c in schema.columns[len(row) :] if c.required]
+    if len(row) > len(names) or left_out:
+        raise TypeError(
+            f"{schema.name}: a row of {len(row)} values for the columns {', '.join(names)}"
+        )
+    return dict(zip(names[: len(row)], row, strict=True))
 
 
 def _text(value: Any) -> str:

@@ -13,12 +13,31 @@ check compares, pro rata to commitment,
 
 and lists every deviation over £1 of money or 1 basis point of IRR. A class
 or tranche with one member cannot breach, nor one with nothing committed.
+
+**Documented excuses** (share classes; investor_flows ``purpose``, docs/format.md):
+
+- equalisation is counted as what it is: an equalisation call less the interest
+  in it is capital paid in, an equalisation distribution less the interest in it is
+  capital handed back (it reduces paid-in, not a distribution), and the interest is
+  income, in neither measure (``capital_lines`` given: the roll's lines since
+  inception); so after a later closing is equalised, paid-in and distributed are
+  pro rata again. The NAV and IRR of the earlier and later closers still differ
+  (the earlier ones carried the fund before the closing; the interest compensates
+  them): those deviations are named as excused, "later closing", not breaches;
+- an investor excused from a call (the others' calls of that date have purpose
+  ``excused``, and it has none) departs from pro rata in every measure, and so do
+  the others, who paid its share: each member's deviations in that class are named
+  as excused, "excused from the call of DATE", not breaches.
+
+An excuse names the class, the member, the measures and the reason; ``ok`` is
+True when nothing is left as a breach. (Defaults are not in the ledger yet: no
+check finds one, so none is excused.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -36,6 +55,7 @@ __all__ = [
     "IRR_TOLERANCE",
     "MONEY_TOLERANCE_PENCE",
     "Breach",
+    "Excuse",
     "PariPassuResult",
     "check_share_classes",
     "check_tranches",
@@ -69,19 +89,33 @@ class Breach:
 
 
 @dataclass(frozen=True, slots=True)
+class Excuse:
+    """A member's deviations that a documented event explains (module docstring)."""
+
+    scope: Scope
+    id: str
+    holder_or_investor: str
+    measures: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class PariPassuResult:
-    """ok is True exactly when there are no breaches."""
+    """ok is True exactly when there are no breaches (excuses do not count)."""
 
     ok: bool
     breaches: tuple[Breach, ...]
+    excused: tuple[Excuse, ...] = ()
 
     @classmethod
-    def of(cls, breaches: Iterable[Breach]) -> PariPassuResult:
+    def of(cls, breaches: Iterable[Breach], excused: Iterable[Excuse] = ()) -> PariPassuResult:
         found = tuple(breaches)
-        return cls(not found, found)
+        return cls(not found, found, tuple(excused))
 
     def __add__(self, other: PariPassuResult) -> PariPassuResult:
-        return PariPassuResult.of((*self.breaches, *other.breaches))
+        return PariPassuResult.of(
+            (*self.breaches, *other.breaches), (*self.excused, *other.excused)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +133,14 @@ def check_share_classes(
     commitments: pd.DataFrame,
     investor_flows: pd.DataFrame,
     as_of: dt.date | pd.Timestamp,
+    *,
+    capital_lines: Mapping[tuple[str, str, str], Mapping[str, int]] | None = None,
 ) -> PariPassuResult:
-    """Check every share class of the funds in ``accounts`` (from ``capital_accounts``)."""
+    """Check every share class of the funds in ``accounts`` (from ``capital_accounts``).
+
+    ``capital_lines``: each account's roll lines since inception (``capital_lines.
+    window_totals``), which count equalisation as capital (module docstring).
+    """
     cutoff = pd.Timestamp(as_of)
     funds = sorted({a.fund_id for a in accounts})
     flows = account_flows(commitments, investor_flows, funds, cutoff)
@@ -119,21 +159,90 @@ def check_share_classes(
 
     classes: dict[tuple[str, str], list[_Member]] = {}
     for a in sorted(accounts, key=lambda a: (a.fund_id, a.share_class, a.investor_id)):
+        lines = (capital_lines or {}).get((a.fund_id, a.investor_id, a.share_class), {})
+        # Equalisation is capital moved between closers, its interest income (docstring).
+        interest = int(lines.get("equalisation_interest", 0))
+        handed_back = int(lines.get("distributions_equalisation", 0)) - max(interest, 0)
         classes.setdefault((a.fund_id, a.share_class), []).append(
             _Member(
                 a.investor_id,
                 decimal_to_pence(a.committed),
-                decimal_to_pence(a.paid_in),
-                decimal_to_pence(a.distributed),
+                decimal_to_pence(a.paid_in) - max(-interest, 0) - handed_back,
+                decimal_to_pence(a.distributed) - handed_back - max(interest, 0),
                 decimal_to_pence(a.nav),
                 a.irr,
             )
         )
+    events = _class_events(investor_flows, accounts, cutoff)
     breaches: list[Breach] = []
+    excused: list[Excuse] = []
     for key, members in classes.items():
         rate = pooled.get(key, _NO_FLOWS).rate
-        breaches += _check_group("share_class", "/".join(key), members, rate)
-    return PariPassuResult.of(breaches)
+        found = _check_group("share_class", "/".join(key), members, rate)
+        explained = events.get(key, {})
+        by_member: dict[str, list[str]] = {}
+        for b in found:
+            reasons = [r for r, measures in explained.items() if b.measure in measures]
+            if reasons:
+                by_member.setdefault(b.holder_or_investor, []).append(b.measure)
+            else:
+                breaches.append(b)
+        excused_ids = {m for r in explained for m in _named(r)}
+        for m in members:
+            if m.name in by_member or m.name in excused_ids:
+                measures = tuple(dict.fromkeys(by_member.get(m.name, [])))
+                reasons = [r for r, ms in explained.items() if set(measures) & ms]
+                reasons = reasons or [r for r in explained if m.name in _named(r)]
+                excused.append(
+                    Excuse("share_class", "/".join(key), m.name, measures, "; ".join(reasons))
+                )
+    return PariPassuResult.of(breaches, excused)
+
+
+_ALL_MEASURES = frozenset({"paid_in", "distributed", "nav", "irr"})
+_CLOSING_MEASURES = frozenset({"nav", "irr"})
+
+
+def _named(reason: str) -> list[str]:
+    """The investor an excused-call reason names (it is excused whatever it deviates by)."""
+    prefix = "investor "
+    return [reason[len(prefix) :].split(" ", 1)[0]] if reason.startswith(prefix) else []
+
+
+def _class_events(
+    investor_flows: pd.DataFrame, accounts: Sequence[CapitalAccount], cutoff: pd.Timestamp
+) -> dict[tuple[str, str], dict[str, frozenset[str]]]:
+    """Per class, each documented event (its reason) → the measures it explains.
+
+    Set-based over the flows with a purpose; nothing when the ledger has none.
+    """
+    if "purpose" not in investor_flows or investor_flows["purpose"].isna().all():
+        return {}
+    flows = investor_flows.loc[
+        (investor_flows["date"] <= cutoff)
+        & (investor_flows["kind"] == "call")
+        & investor_flows["purpose"].isin(["excused", "equalisation"])
+    ]
+    out: dict[tuple[str, str], dict[str, frozenset[str]]] = {}
+    members: dict[tuple[str, str], list[str]] = {}
+    class_of: dict[tuple[str, str], list[str]] = {}
+    for a in accounts:
+        members.setdefault((a.fund_id, a.share_class), []).append(a.investor_id)
+        class_of.setdefault((a.fund_id, a.investor_id), []).append(a.share_class)
+    for (fund_id, day, purpose), rows in flows.groupby(["fund_id", "date", "purpose"], sort=True):
+        payers = set(rows["investor_id"])
+        when = pd.Timestamp(day).date().isoformat()
+        classes = {(str(fund_id), c) for i in payers for c in class_of.get((str(fund_id), i), [])}
+        for key in sorted(classes):
+            if purpose == "excused":
+                for investor in sorted(set(members[key]) - payers):
+                    reason = f"investor {investor} excused from the call of {when}"
+                    out.setdefault(key, {})[reason] = _ALL_MEASURES
+            else:
+                late = ", ".join(sorted(payers & set(members[key])))
+                reason = f"later closing: {late} equalised on {when}"
+                out.setdefault(key, {})[reason] = _CLOSING_MEASURES
+    return out
 
 
 def check_tranches(

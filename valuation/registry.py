@@ -326,10 +326,18 @@ SECTION_FIGURES: tuple[SectionFigure, ...] = (
                   "The same over all of a project's holdings together: what the project pays "
                   "for its capital.", "valuation/holdings.py: project_values", methods=False),
     SectionFigure("investors", "capital_account", "capital account", "text",
-                  "An investor's commitment, paid-in, distributed, NAV share (fund NAV × its "
-                  "share of commitments, to the penny by largest remainder, ties by investor "
-                  "id), unfunded, DPI, TVPI and IRR (over flows spanning less than a year the "
-                  "period return instead, as for holdings).", "valuation/capital_accounts.py",
+                  "An investor's account rolled forward month by month from the fund's first "
+                  "call: ending = beginning + contributions − distributions − its own fees and "
+                  "expenses + its allocation of the fund's income, realised and unrealised gain "
+                  "less pooled fees and expenses, allocated by the fund's basis (paid-in capital "
+                  "net of capital returned, default, or commitments admitted), to the penny by "
+                  "largest remainder so the balances add up to the fund's NAV; where every "
+                  "account is within a penny of its commitment share of NAV, that share (pro-rata "
+                  "funds keep their figures). NAV is the ending balance; unfunded = commitment − "
+                  "calls (less equalisation interest) + recallable distributions; DPI, TVPI and "
+                  "IRR on its own flows and NAV (over flows spanning less than a year the period "
+                  "return instead). The ILPA lines since inception are in capital_account.",
+                  "valuation/capital_roll.py, capital_lines.py, capital_accounts.py",
                   methods=False),
     SectionFigure("share_classes", "share_class", "share class", "text",
                   "Σ of its members' capital accounts, and the class's pooled IRR (over flows "
@@ -338,7 +346,10 @@ SECTION_FIGURES: tuple[SectionFigure, ...] = (
     SectionFigure("pari_passu", "ok", "pari passu check", "text",
                   "Each class member's (tranche holder's) paid-in, distributed and NAV against "
                   "its pro-rata share of the class (tranche) totals, and its IRR against the "
-                  "pooled IRR; every deviation over £1 or 1 basis point is a breach.",
+                  "pooled IRR; every deviation over £1 or 1 basis point is a breach, unless a "
+                  "documented event explains it (an excused call: every measure; a later "
+                  "closing that was equalised: NAV and IRR, with equalisation counted as capital "
+                  "and its interest as income), when it is listed as excused.",
                   "valuation/pari_passu.py"),
     SectionFigure("outcomes", "payments", "outcome payments", "money",
                   "Achieved against forecast (periods ending ≤ T), payments dated ≤ T against "

@@ -18,7 +18,11 @@ strings, rates as fractions rounded to 10 places, dates ISO, counts integers:
 - ``claims_ageing``: claims waiting, by stage and days;
 - ``investor_flows``: every call and distribution of the funds in scope (statements).
 
-Everything is summed set-based, every project in one pass per table.
+``fair_value_section(ledger, as_of, fund_ids)`` (valuation/fair_value_report.py) is one
+more, optional section (``fair_value``), computed from the **whole** ledger (forecasts
+after T are its input, which the others' ledger as of T has left out): each active
+project's proposed value, calibrated rate and performance ratio, and per fund its
+holdings' proposed marks against their current NAV with the scenarios' bands.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import pandas as pd
 from .cash_profile import CashQuarter, cash_profiles
 from .claims import claims_position
 from .economics import ProjectEconomics, ledger_economics, measure_number
+from .fair_value_report import FAIR_VALUE_PATHS, FAIR_VALUE_SEED, fair_value_section
 from .history import cumulative_cash, first_call, net_cash_at, year_ends
 from .innovations import InnovationCost, innovation_portfolio, innovation_register
 from .ledger import Ledger
@@ -40,7 +45,16 @@ from .money import money_text, pence_to_decimal
 from .outcomes import CapPosition, OutcomeProgress, outcome_progress, payments_against_caps
 from .what_if import WHAT_IF_PRODUCTIVITY_GAIN, what_if_profiles
 
-__all__ = ["HISTORY_KEYS", "SECTION_KEYS", "FundAt", "report_sections"]
+__all__ = [
+    "FAIR_VALUE_PATHS",
+    "FAIR_VALUE_SEED",
+    "HISTORY_KEYS",
+    "SECTION_KEYS",
+    "FundAt",
+    "fair_value_section",
+    "report_sections",
+]
+
 
 FundAt = Callable[[dt.date], dict[str, Any]]
 # The fund figures each year-end keeps (the charts draw these).

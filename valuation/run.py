@@ -28,8 +28,10 @@ from .registry import FUND_FIGURES, FundFigure, Kind, Part
 __all__ = [
     "FORMAT",
     "Breach",
+    "CapitalAccountLines",
     "Checked",
     "Claims",
+    "Excuse",
     "Fund",
     "Holding",
     "Investor",
@@ -130,6 +132,38 @@ class Holding:
 
 
 @dataclass(frozen=True)
+class CapitalAccountLines:
+    """An account's capital account statement since inception at T, in ILPA's lines.
+
+    The fields are ``capital_lines.STATEMENT_LINES`` in order (a test holds them
+    together): beginning (nil since inception) + contributions by purpose −
+    distributions by purpose − management fees − expenses + income + realised +
+    unrealised = ending (the investor's ``nav``); equalisation_interest is the part of
+    income that was equalisation interest; unfunded includes recallable.
+    """
+
+    beginning: Decimal = field(metadata=_MONEY)
+    contributions_investment: Decimal = field(metadata=_MONEY)
+    contributions_management_fee: Decimal = field(metadata=_MONEY)
+    contributions_expense: Decimal = field(metadata=_MONEY)
+    contributions_equalisation: Decimal = field(metadata=_MONEY)
+    contributions_excused: Decimal = field(metadata=_MONEY)
+    distributions_return_of_capital: Decimal = field(metadata=_MONEY)
+    distributions_income: Decimal = field(metadata=_MONEY)
+    distributions_gain: Decimal = field(metadata=_MONEY)
+    distributions_equalisation: Decimal = field(metadata=_MONEY)
+    management_fees: Decimal = field(metadata=_MONEY)
+    expenses: Decimal = field(metadata=_MONEY)
+    income: Decimal = field(metadata=_MONEY)
+    realised: Decimal = field(metadata=_MONEY)
+    unrealised: Decimal = field(metadata=_MONEY)
+    equalisation_interest: Decimal = field(metadata=_MONEY)
+    ending: Decimal = field(metadata=_MONEY)
+    unfunded: Decimal = field(metadata=_MONEY)
+    recallable: Decimal = field(metadata=_MONEY)
+
+
+@dataclass(frozen=True)
 class Investor:
     """A capital account; ``name`` and ``kind`` are ``None`` for an unknown investor id."""
 
@@ -149,6 +183,8 @@ class Investor:
     irr_note: str | None = None
     # Added after the first release (issue 18): flows spanning under a year.
     period_return: float | None = field(default=None, metadata=_RATE)
+    # Added by issue 13: the ILPA lines since inception; null before the fund's first call.
+    capital_account: CapitalAccountLines | None = None
 
 
 @dataclass(frozen=True)
@@ -191,10 +227,23 @@ class Checked:
 
 
 @dataclass(frozen=True)
+class Excuse:
+    """Deviations from pro rata that a documented event explains (not a breach)."""
+
+    scope: str
+    id: str
+    holder_or_investor: str
+    measures: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
 class PariPassu:
     ok: bool
     checked: Checked
     breaches: tuple[Breach, ...]
+    # Added by issue 13: excused calls and later closings, named rather than breaches.
+    excused: tuple[Excuse, ...] = ()
 
 
 @dataclass(frozen=True)

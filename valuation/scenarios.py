@@ -26,7 +26,11 @@ For each path, with T the as-of date:
   (central and local government, NHS, schools) + each contract's payments to come × its
   government payers' shares) ÷ (outcomes achieved to date + expected, on contracts a
   government payer pays into);
-- a contract **reaches its cap** when its uncapped expected payments reach its headroom.
+- a contract **reaches its cap** when its uncapped expected payments reach its headroom;
+- the **fund's stakes** at a day X (T, then each 31 December to the last cash date) =
+  Σ over the projects' net cash dated after X of the fund's part × (1 + rate)^−(days
+  from X ÷ 365): at T the fund's shares of the projects' values, later what is left of
+  them (the fan chart of the committee pack).
 
 Percentiles are NumPy's linear ones over the paths; money is rounded half up to the
 penny once. The same inputs and seed give the same result; with D = 0 every path is the
@@ -41,30 +45,35 @@ fewer than two contracts qualify.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
 
-from .fair_value import (
-    GOVERNMENT_PAYER_KINDS,
-    Engine,
-    ModelInputs,
-    Paths,
-    _group_sum,
-    _project_cut,
-    _rates,
-    build_engine,
-)
+from .fair_value import ModelInputs, choose_rates, project_cut
+from .fair_value_engine import Engine, Paths, build_engine, group_sum
+from .fair_value_inputs import DAYS_PER_YEAR, GOVERNMENT_PAYER_KINDS
 from .fund_cash import fund_cash_movements
 from .holdings import holding_positions
+from .scenario_bands import (
+    PERCENTILES,
+    ContractChance,
+    DateBand,
+    MoneyBand,
+    ProjectBand,
+    RateBand,
+    ScenarioResult,
+    YearBand,
+    irr_paths,
+    money_band,
+    rate_band,
+)
 
 __all__ = [
     "PERCENTILES",
     "ContractChance",
+    "DateBand",
     "MoneyBand",
     "ProjectBand",
     "RateBand",
@@ -75,65 +84,7 @@ __all__ = [
     "run_scenarios",
 ]
 
-PERCENTILES = (5, 25, 50, 75, 95)
 _CELLS_PER_CHUNK = 4_000_000  # path × row elements per array (32 MB of float64)
-
-
-@dataclass(frozen=True)
-class MoneyBand:
-    p5: Decimal
-    p25: Decimal
-    p50: Decimal
-    p75: Decimal
-    p95: Decimal
-
-
-@dataclass(frozen=True)
-class RateBand:
-    p5: float | None
-    p25: float | None
-    p50: float | None
-    p75: float | None
-    p95: float | None
-    undefined: int  # paths on which no rate solves NPV = 0
-
-
-@dataclass(frozen=True)
-class ProjectBand:
-    project_id: str
-    rate: float | None
-    value: MoneyBand | None  # None: the project has no rate
-
-
-@dataclass(frozen=True)
-class ContractChance:
-    contract_id: str
-    project_id: str
-    cap_reached: float  # share of paths
-
-
-@dataclass(frozen=True)
-class YearBand:
-    year: int
-    payments: MoneyBand  # outcome payments to come dated in the calendar year
-
-
-@dataclass(frozen=True)
-class ScenarioResult:
-    as_of: dt.date
-    paths: int
-    seed: int
-    dispersion: float
-    dispersion_contracts: int  # completed contracts the default was measured on
-    dispersion_note: str
-    payments_to_come: MoneyBand
-    payments_by_year: tuple[YearBand, ...]
-    projects: tuple[ProjectBand, ...]
-    contracts: tuple[ContractChance, ...]
-    government_cost_per_outcome: MoneyBand | None  # None: no government outcome
-    fund_nav: MoneyBand | None  # None: no fund in scope
-    fund_net_irr: RateBand | None
-    less_than_paid_in: float | None  # share of paths
 
 
 def portfolio_dispersion(inputs: ModelInputs, as_of: dt.date) -> tuple[float, int, str]:
@@ -154,74 +105,6 @@ def portfolio_dispersion(inputs: ModelInputs, as_of: dt.date) -> tuple[float, in
     return spread, int(logs.size), f"from {logs.size} completed contracts"
 
 
-def irr_paths(days: np.ndarray, flows: np.ndarray) -> np.ndarray:
-    """XIRR of each row of ``flows`` (paths × dates) on ``days`` (sorted day numbers).
-
-    Σ f / (1 + r)^(days from the first ÷ 365) = 0 (Actual/365, as ``returns.xirr``), by
-    Newton's method in ln(1 + r) on every path at once, bisection between −99% and
-    +1,000% for paths Newton leaves; NaN where no rate solves it or a row is one sign.
-    """
-    years = (days - days[0]) / 365.0
-    scale = np.abs(flows).sum(axis=1)
-    scale[scale == 0] = 1.0
-    unit = flows / scale[:, None]
-    rate = np.full(flows.shape[0], math.log(1.1))
-
-    def npv(x: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        weight = np.exp(-years[None, :] * x[:, None])
-        values = unit[rows] * weight
-        return values.sum(axis=1), -(values * years[None, :]).sum(axis=1)
-
-    everyone = np.arange(flows.shape[0])
-    for _ in range(60):
-        value, slope = npv(rate, everyone)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            step = np.where(slope != 0, value / slope, 0.0)
-        rate = np.clip(rate - step, math.log(0.01), math.log(11.0))
-        if np.all(np.abs(step) < 1e-13):
-            break
-    value, _ = npv(rate, everyone)
-    solved = np.abs(value) < 1e-12
-    left = np.flatnonzero(~solved)
-    if left.size:
-        lo = np.full(left.size, math.log(0.01))
-        hi = np.full(left.size, math.log(11.0))
-        f_lo, _ = npv(lo, left)
-        f_hi, _ = npv(hi, left)
-        bracket = np.sign(f_lo) != np.sign(f_hi)
-        for _ in range(200):
-            mid = (lo + hi) / 2
-            f_mid, _ = npv(mid, left)
-            same = np.sign(f_mid) == np.sign(f_lo)
-            lo = np.where(same, mid, lo)
-            f_lo = np.where(same, f_mid, f_lo)
-            hi = np.where(same, hi, mid)
-        rate[left] = np.where(bracket, (lo + hi) / 2, np.nan)
-        solved[left] = bracket
-    out = np.expm1(rate)
-    out[~solved] = np.nan
-    return out
-
-
-def _money_band(values: np.ndarray) -> MoneyBand:
-    marks = np.percentile(values, PERCENTILES)
-    return MoneyBand(*(_pence(v) for v in marks))
-
-
-def _pence(value: float) -> Decimal:
-    """Float pence to pounds, rounded half up to the penny once."""
-    return (Decimal(float(value)) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _rate_band(values: np.ndarray) -> RateBand:
-    known = values[~np.isnan(values)]
-    undefined = int(values.size - known.size)
-    if not known.size:
-        return RateBand(None, None, None, None, None, undefined)
-    p5, p25, p50, p75, p95 = (float(v) for v in np.percentile(known, PERCENTILES))
-    return RateBand(p5, p25, p50, p75, p95, undefined)
-
-
 @dataclass(frozen=True)
 class _Fund:
     """The fund's side: its constant flows and where its holdings sit in the engine."""
@@ -235,6 +118,8 @@ class _Fund:
     holding: np.ndarray  # engine holding indices of the fund's modelled holdings
     group_day: np.ndarray  # per (project, day) group: its index in ``days``
     group_project: np.ndarray
+    points: np.ndarray  # day numbers of T and each later 31 December (the stakes' fan)
+    weights: np.ndarray  # groups × points: discount from each group's day to each point
 
 
 def _fund_side(
@@ -244,6 +129,7 @@ def _fund_side(
     as_of: dt.date,
     valued: np.ndarray,
     groups: pd.DataFrame,
+    rates: np.ndarray,
 ) -> _Fund:
     if inputs.investor_flows is None or inputs.fund_expenses is None:
         raise ValueError("the fund figures need investor_flows and fund_expenses")
@@ -276,6 +162,22 @@ def _fund_side(
     days = np.unique(np.r_[flow_days, t_day, group_days]).astype(np.int64)
     past = np.zeros(days.size)
     np.add.at(past, np.searchsorted(days, flow_days), signed)
+    last = int(group_days.max()) if group_days.size else t_day
+    points = np.array(
+        [t_day]
+        + [
+            _day_number(dt.date(year, 12, 31))
+            for year in range(cut.year, _to_date(last).year + 1)
+            if _day_number(dt.date(year, 12, 31)) > t_day
+        ],
+        dtype=np.int64,
+    )
+    project_rate = rates[groups["project"].to_numpy(dtype=np.int64)]
+    ahead = (group_days[:, None] - points[None, :]).astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        weights = np.where(
+            ahead > 0, (1.0 + project_rate[:, None]) ** (-ahead / DAYS_PER_YEAR), 0.0
+        )
     return _Fund(
         days=days,
         past=past,
@@ -286,6 +188,8 @@ def _fund_side(
         holding=np.flatnonzero(mine.to_numpy()),
         group_day=np.searchsorted(days, group_days),
         group_project=groups["project"].to_numpy(dtype=np.int64),
+        points=points,
+        weights=np.nan_to_num(weights),
     )
 
 
@@ -308,9 +212,9 @@ def run_scenarios(
     ``rate`` sets one rate; without it the projects' calibrated rates (or ``rates``)."""
     if paths < 1:
         raise ValueError("paths must be at least 1")
-    ids = _project_cut(inputs, project_ids)
+    ids = project_cut(inputs, project_ids)
     engine = build_engine(inputs, {p: as_of for p in ids}, keep_forecast=keep_forecast)
-    rate_of = _rates(inputs, ids, rate, rates)
+    rate_of = choose_rates(inputs, ids, rate, rates)
     rate_array = np.array([np.nan if rate_of[p][0] is None else rate_of[p][0] for p in ids])
     valued = ~np.isnan(rate_array)
     measured, contracts_measured, note = portfolio_dispersion(inputs, as_of)
@@ -347,7 +251,11 @@ def run_scenarios(
         dtype=np.int64,
     )
     group_costs = np.bincount(cost_group, weights=engine.cost_pence, minlength=len(groups))
-    fund = _fund_side(inputs, engine, sorted(fund_ids), as_of, valued, groups) if fund_ids else None
+    fund = (
+        _fund_side(inputs, engine, sorted(fund_ids), as_of, valued, groups, rate_array)
+        if fund_ids
+        else None
+    )
 
     years = np.datetime64("1970-01-01") + engine.cell_day.astype("timedelta64[D]")
     cell_year = years.astype("datetime64[Y]").astype(np.int64) + 1970
@@ -363,12 +271,12 @@ def run_scenarios(
     width = max(1, engine.row_base.size, engine.cells, len(engine.holdings), len(groups))
     chunk = max(1, _CELLS_PER_CHUNK // width)
     totals, by_year, values, government, reached = [], [], [], [], np.zeros(len(engine.contracts))
-    navs, irrs, returned = [], [], []
+    navs, irrs, returned, stakes = [], [], [], []
     for start in range(0, paths, chunk):
         multipliers = np.exp(spread * draws[start : start + chunk])
         run = engine.run(multipliers, rate_array)
         totals.append(run.cell_pay.sum(axis=1))
-        by_year.append(_group_sum(run.cell_pay, cell_year_index, year_list.size))
+        by_year.append(group_sum(run.cell_pay, cell_year_index, year_list.size))
         values.append(run.value)
         reached += run.cap_reached.sum(axis=0)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -377,7 +285,10 @@ def run_scenarios(
                 / (achieved_gov + run.government_outcomes_to_come)
             )
         if fund is not None:
-            nav, irr, total = _fund_paths(engine, run, fund, cell_group, group_costs, len(groups))
+            nav, irr, total, stake = _fund_paths(
+                engine, run, fund, cell_group, group_costs, len(groups)
+            )
+            stakes.append(stake)
             navs.append(nav)
             irrs.append(irr)
             returned.append(total)
@@ -391,13 +302,13 @@ def run_scenarios(
         dispersion=spread,
         dispersion_contracts=contracts_measured,
         dispersion_note=note,
-        payments_to_come=_money_band(np.concatenate(totals)),
+        payments_to_come=money_band(np.concatenate(totals)),
         payments_by_year=tuple(
-            YearBand(int(y), _money_band(column))
+            YearBand(int(y), money_band(column))
             for y, column in zip(year_list, np.concatenate(by_year).T, strict=True)
         ),
         projects=tuple(
-            ProjectBand(p, rate_of[p][0], _money_band(value_all[:, i]) if valued[i] else None)
+            ProjectBand(p, rate_of[p][0], money_band(value_all[:, i]) if valued[i] else None)
             for i, p in enumerate(engine.project_ids)
         ),
         contracts=tuple(
@@ -409,15 +320,27 @@ def run_scenarios(
                 strict=True,
             )
         ),
-        government_cost_per_outcome=None
-        if not np.isfinite(gov_all).any()
-        else _money_band(gov_all),
-        fund_nav=None if fund is None else _money_band(np.concatenate(navs)),
-        fund_net_irr=None if fund is None else _rate_band(np.concatenate(irrs)),
+        government_cost_per_outcome=None if not np.isfinite(gov_all).any() else money_band(gov_all),
+        fund_nav=None if fund is None else money_band(np.concatenate(navs)),
+        fund_net_irr=None if fund is None else rate_band(np.concatenate(irrs)),
         less_than_paid_in=None
         if fund is None
         else float(np.mean(np.concatenate(returned) < fund.paid_in)),
+        fund_stakes=()
+        if fund is None
+        else tuple(
+            DateBand(_to_date(int(day)), money_band(column))
+            for day, column in zip(fund.points, np.concatenate(stakes).T, strict=True)
+        ),
     )
+
+
+def _day_number(day: dt.date) -> int:
+    return int(np.datetime64(day, "D").astype(np.int64))
+
+
+def _to_date(day: int) -> dt.date:
+    return dt.date(1970, 1, 1) + dt.timedelta(days=day)
 
 
 def _government_paid(inputs: ModelInputs, engine: Engine, as_of: dt.date) -> float:
@@ -438,18 +361,21 @@ def _fund_paths(
     cell_group: np.ndarray,
     group_costs: np.ndarray,
     groups: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per path: the fund's NAV at T, its net IRR and Σ what it gets back (pence)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per path: the fund's NAV at T, its net IRR, Σ what it gets back (pence) and its
+    stakes at each of ``fund.points``."""
     project = engine.holdings["project"].to_numpy(dtype=np.int64)[fund.holding]
-    fund_value = _group_sum(
+    fund_value = group_sum(
         np.nan_to_num(run.holding_value[:, fund.holding]), project, len(engine.project_ids)
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         part = np.where(run.value > 0, fund_value / run.value, 0.0)
-    net = _group_sum(run.cell_pay, cell_group, groups) - group_costs[None, :]
-    future = _group_sum(net * part[:, fund.group_project], fund.group_day, fund.days.size)
+    net = group_sum(run.cell_pay, cell_group, groups) - group_costs[None, :]
+    mine = net * part[:, fund.group_project]
+    future = group_sum(mine, fund.group_day, fund.days.size)
     flows = future + fund.past[None, :]
     flows[:, fund.t_index] += fund.at_t
     nav = fund.at_t + fund_value.sum(axis=1)
     total = fund.distributed + fund.at_t + future.sum(axis=1)
-    return nav, irr_paths(fund.days.astype(np.float64), flows), total
+    stakes = mine @ fund.weights
+    return nav, irr_paths(fund.days.astype(np.float64), flows), total, stakes

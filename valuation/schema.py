@@ -37,6 +37,11 @@ class Col:
     choices: tuple[str, ...] = ()
     positive: bool = False  # flow amounts: strictly greater than zero
     default: str | None = None  # written in place of an empty cell (e.g. attribution = 1)
+    # The format version that added the column. A column added after version 1 and
+    # holding only its default (or nothing) is left out of the export and the
+    # fingerprint, so a portfolio that does not use it exports and hashes as before.
+    since: int = 1
+    expected: str | None = None  # what a bad cell's message says was expected, if not the kind's
 
     @property
     def frame_name(self) -> str:
@@ -76,6 +81,7 @@ class TableSchema:
     attributes: bool = False  # extra columns kept as JSON attributes
     dated_by: str | None = None  # the column the period lock (and ``Ledger.as_of``) applies to
     optional_columns: tuple[str, ...] = field(default=())  # may be absent from the header
+    since: int = 1  # the format version that added the table (see ``Col.since``)
 
     @property
     def file(self) -> str:
@@ -127,7 +133,13 @@ def stored_frame(schema: TableSchema, columns: Mapping[str, Values]) -> pd.DataF
     of every cell, so the same inference must run on both paths. Whole columns at a
     time: a ledger has millions of flows.
     """
-    frame = pd.DataFrame({name: columns[name] for name in schema.frame_columns})
+    exact = {c.frame_name for c in schema.columns if c.kind in ("fraction", "decimal")}
+    frame = pd.DataFrame(
+        {
+            name: _decimal_text(columns[name]) if name in exact else columns[name]
+            for name in schema.frame_columns
+        }
+    )
     for col in schema.columns:
         name = col.frame_name
         if col.kind == "date":
@@ -140,13 +152,30 @@ def stored_frame(schema: TableSchema, columns: Mapping[str, Values]) -> pd.DataF
     return frame
 
 
+def _decimal_text(values: Values) -> Values:
+    """PostgreSQL's ``Decimal`` values as the text SQLite returns, so that pandas infers
+    the column alike on both: a missing cell beside text becomes ``Decimal('NaN')`` on
+    either (``None`` when no cell holds a value), and the fingerprint agrees."""
+    if not any(isinstance(v, Decimal) for v in values):
+        return values
+    return [format(v, "f") if isinstance(v, Decimal) else v for v in values]
+
+
 def _decimal(value: Any) -> Decimal | None:
     if value is None:
         return None
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-INVESTOR_KINDS = ("government", "foundation", "social_investor", "bank", "fund", "other")
+INVESTOR_KINDS = (
+    "government",
+    "foundation",
+    "social_investor",
+    "bank",
+    "fund",
+    "other",
+    "manager",  # the carried-interest holder (waterfalls.csv)
+)
 PAYER_KINDS = (
     "central_government",
     "local_government",
@@ -166,6 +195,11 @@ FORECAST_MEASURES = (
     "co_investors",
 )
 HOLDING = ("project_id", "holder_id", "tranche")
+CALL_PURPOSES = ("investment", "management_fee", "expense", "equalisation", "excused")
+DISTRIBUTION_PURPOSES = ("return_of_capital", "income", "gain", "equalisation")
+FLOW_PURPOSES = tuple(dict.fromkeys((*CALL_PURPOSES, *DISTRIBUTION_PURPOSES)))
+FEE_BASES = ("commitment", "invested_cost", "nav")
+COST_CATEGORIES = ("delivery", "innovation", "management", "other")
 
 
 def _tuple(names: tuple[str, ...] | str) -> tuple[str, ...]:
@@ -221,9 +255,23 @@ SCHEMAS: tuple[TableSchema, ...] = (
             Col("date", "date"),
             Col("kind", "choice", choices=("call", "distribution")),
             Col("amount", "money", positive=True),
+            # empty: investment for a call, gain for a distribution
+            Col(
+                "purpose",
+                "choice",
+                required=False,
+                choices=FLOW_PURPOSES,
+                since=2,
+                expected=(
+                    f"a call's purpose ({', '.join(CALL_PURPOSES)}) or a distribution's "
+                    f"({', '.join(DISTRIBUTION_PURPOSES)}), or empty"
+                ),
+            ),
+            Col("recallable", "bool", required=False, default="false", since=2),
         ),
         refs=(_r("fund_id", "funds", "fund_id"), _r("investor_id", "investors", "investor_id")),
         dated_by="date",
+        optional_columns=("purpose", "recallable"),
     ),
     TableSchema(
         "fund_expenses",
@@ -442,7 +490,7 @@ SCHEMAS: tuple[TableSchema, ...] = (
         (
             Col("project_id", "id"),
             Col("date", "date"),
-            Col("category", "choice", choices=("delivery", "innovation", "management", "other")),
+            Col("category", "choice", choices=COST_CATEGORIES),
             Col("amount", "money", positive=True),
             Col("innovation_id", "id", required=False),
         ),
@@ -482,6 +530,84 @@ SCHEMAS: tuple[TableSchema, ...] = (
         key=("project_id", "date", "evaluator"),
         refs=(_r("project_id", "projects", "project_id"),),
         dated_by="date",
+    ),
+    # --- format version 2: terms and forecasts (all optional tables) -------------------
+    TableSchema(
+        "fund_terms",
+        (
+            Col("fund_id", "id"),
+            Col("share_class", "id"),
+            Col("allocation_basis", "choice", required=False, choices=("paid_in", "commitment")),
+            Col("management_fee_rate", "fraction", required=False),
+            Col("fee_basis", "choice", required=False, choices=FEE_BASES),
+            Col("fee_step_down_date", "date", required=False),
+            Col("step_down_rate", "fraction", required=False),
+            Col("fee_basis_after_step_down", "choice", required=False, choices=FEE_BASES),
+            Col("fee_offset_share", "fraction", required=False),
+            Col("equalisation_rate", "fraction", required=False),
+        ),
+        key=("fund_id", "share_class"),
+        refs=(_r("fund_id", "funds", "fund_id"),),
+        since=2,
+    ),
+    TableSchema(
+        "class_terms",
+        (
+            Col("fund_id", "id"),
+            Col("share_class", "id"),
+            Col("rank", "count"),
+            Col("preferred_return", "fraction", required=False, default="0"),
+            Col("return_cap", "decimal", required=False),
+        ),
+        key=("fund_id", "share_class"),
+        refs=(_r("fund_id", "funds", "fund_id"),),
+        since=2,
+    ),
+    TableSchema(
+        "waterfalls",
+        (
+            Col("fund_id", "id"),
+            Col("style", "choice", choices=("european", "american")),
+            Col("hurdle", "fraction", required=False, default="0"),
+            Col("catch_up", "fraction", required=False, default="0"),
+            Col("carry", "fraction"),
+            Col("carry_holder", "id"),
+            Col("applies_to", "text"),  # share classes that pay carry, separated by ";"
+        ),
+        key=("fund_id",),
+        refs=(
+            _r("fund_id", "funds", "fund_id"),
+            _r("carry_holder", "investors", "investor_id"),
+        ),
+        since=2,
+    ),
+    TableSchema(
+        "cost_forecasts",
+        (
+            Col("project_id", "id"),
+            Col("period_end", "date"),
+            Col("category", "choice", choices=COST_CATEGORIES),
+            Col("amount", "money"),
+        ),
+        # not dated: a forecast is of periods after the valuation date, and not a fact a
+        # period lock protects
+        key=("project_id", "period_end", "category"),
+        refs=(_r("project_id", "projects", "project_id"),),
+        since=2,
+    ),
+    TableSchema(
+        "holding_terms",
+        (
+            Col("project_id", "id"),
+            Col("holder_id", "id"),
+            Col("tranche", "id"),
+            Col("seniority", "count"),
+            Col("coupon", "fraction", required=False),
+            Col("maturity_date", "date", required=False),
+        ),
+        key=HOLDING,
+        refs=(_r(HOLDING, "holdings", HOLDING),),
+        since=2,
     ),
 )
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from passu.valuation import terms_rules
 from passu.valuation.cells import ROW
 from passu.valuation.problems import Problem, show
 from passu.valuation.schema import BY_NAME, SCHEMAS, TableSchema
@@ -142,6 +143,8 @@ def _rules(
         problems += _claims(imported["outcome_claims"])
     if "outcome_payments" in imported or "outcome_claims" in imported:
         problems += _payment_claims(imported, fetch)
+    # format version 2: flows' purposes and the terms tables (valuation/terms_rules.py)
+    problems += terms_rules.check(imported, lambda name, cols: _state(name, cols, imported, fetch))
     return problems
 
 

@@ -10,6 +10,7 @@ reads them, this module only computes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
@@ -19,8 +20,11 @@ import pandas as pd
 
 from .book import HoldingBook
 from .capital_accounts import CapitalAccount, capital_accounts
+from .capital_lines import window_totals
+from .capital_roll import capital_roll
 from .claims import ClaimsPosition, claims_position
 from .cost_of_capital import cost_of_capital_in
+from .fees import allocation_bases
 from .fund import value_fund_in
 from .holdings import holding_values, project_values
 from .ledger import Ledger
@@ -33,8 +37,10 @@ from .report_sections import report_sections as sections_of
 from .run import (
     AreaValue,
     Breach,
+    CapitalAccountLines,
     Checked,
     Claims,
+    Excuse,
     ForecastRow,
     Fund,
     Holding,
@@ -265,10 +271,17 @@ def value(
     progress("capital accounts and pari passu")
     navs = {x.fund_id: x.nav for x in per_fund} if label == "ALL" else {label: fund.nav}
     fund_navs = {one: navs[one] for one in fund_ids}
-    accounts = capital_accounts(fund_navs, f.commitments, f.investor_flows, as_of)
+    lines = capital_lines_at(f, fund_ids, as_of)
+    accounts = capital_accounts(
+        fund_navs,
+        f.commitments,
+        f.investor_flows,
+        as_of,
+        balances={k: (v["ending"], v["unfunded"]) for k, v in lines.items()},
+    )
     classes = share_class_values(accounts, f.commitments, f.investor_flows, as_of)
     pari = check_share_classes(
-        accounts, f.commitments, f.investor_flows, as_of
+        accounts, f.commitments, f.investor_flows, as_of, capital_lines=lines
     ) + check_tranches_in(book, scoped)
     who = {r.investor_id: (str(r.name), str(r.kind)) for r in f.investors.itertuples()}
     progress("outcomes, social value and claims")
@@ -307,7 +320,7 @@ def value(
         funds=per_fund,
         projects=projects,
         holdings=holding_rows,
-        investors=tuple(_account(a, who) for a in accounts),
+        investors=tuple(_account(a, who, lines) for a in accounts),
         share_classes=tuple(
             ShareClass(
                 fund_id=c.fund_id,
@@ -332,6 +345,10 @@ def value(
                 tranches=int(holdings[["project_id", "tranche"]].drop_duplicates().shape[0]),
             ),
             breaches=_breaches(pari),
+            excused=tuple(
+                Excuse(e.scope, e.id, e.holder_or_investor, e.measures, e.reason)
+                for e in pari.excused
+            ),
         ),
         outcomes=outcomes,
         social_value=social,
@@ -340,8 +357,50 @@ def value(
     )
 
 
-def _account(a: CapitalAccount, who: dict[str, tuple[str, str]]) -> Investor:
+AccountLines = dict[tuple[str, str, str], dict[str, int]]
+
+
+def capital_lines_at(ledger: Ledger, fund_ids: Collection[str], as_of: dt.date) -> AccountLines:
+    """Each account's capital account lines since inception at T (pence), from the roll.
+
+    The roll (valuation/capital_roll.py) runs per fund, month by month from its first
+    call, on the fund's allocation basis (``fund_terms``; default paid_in). Accounts of
+    a fund with no call by T are not in it.
+    """
+    f = ledger.as_of(as_of)
+    roll = capital_roll(
+        f.commitments,
+        f.investor_flows,
+        f.fund_expenses,
+        f.project_flows,
+        f.marks,
+        as_of,
+        fund_ids=fund_ids,
+        allocation_basis=allocation_bases(f.fund_terms),
+    )
+    if roll.empty:
+        return {}
+    totals = window_totals(roll, pd.Timestamp("1900-01-01"), as_of)
+    keys = ("fund_id", "investor_id", "share_class")
+    values = [c for c in totals.columns if c not in keys]
+    return {
+        (str(r[0]), str(r[1]), str(r[2])): dict(zip(values, map(int, r[3:]), strict=True))
+        for r in totals[[*keys, *values]].itertuples(index=False)
+    }
+
+
+def _lines(lines: dict[str, int] | None) -> CapitalAccountLines | None:
+    if lines is None:
+        return None
+    names = [f.name for f in dataclasses.fields(CapitalAccountLines)]
+    return CapitalAccountLines(**{n: pence_to_decimal(lines[n]) for n in names})
+
+
+def _account(
+    a: CapitalAccount, who: dict[str, tuple[str, str]], lines: AccountLines | None = None
+) -> Investor:
     name, kind = who.get(a.investor_id, (None, None))
+    own = (lines or {}).get((a.fund_id, a.investor_id, a.share_class))
     return Investor(
         fund_id=a.fund_id,
         investor_id=a.investor_id,
@@ -358,6 +417,7 @@ def _account(a: CapitalAccount, who: dict[str, tuple[str, str]]) -> Investor:
         irr=normalise("rate", a.irr),
         irr_note=a.irr_note,
         period_return=normalise("rate", a.period_return),
+        capital_account=_lines(own),
     )
 
 

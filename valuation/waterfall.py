@@ -52,9 +52,10 @@ max(0, Σ deals' carry − whole-fund carry), shared among the classes pro rata 
 carry paid out of each (largest remainder, ties by class).
 
 Two uses: ``hypothetical_liquidation`` (NAV as a last distribution at T: each class's
-share of NAV and the accrued carry, the carry of distributions to date plus NAV net of
-any clawback, less carry already paid) and ``check_distributions`` (what each class and
-the carry holder received to date against what the waterfall gives, a finding over £1).
+share of NAV, with any clawback owed back to it, and the accrued carry, the carry of
+distributions to date plus NAV net of any clawback, less carry already paid) and
+``check_distributions`` (what each class and the carry holder received to date against
+what the waterfall gives, a finding over £1).
 """
 
 from __future__ import annotations
@@ -264,7 +265,10 @@ class Liquidation:
     as_of: dt.date
     nav_pence: int
     nav: Allocation  # NAV's own way through the waterfall (Σ over deals for American)
-    nav_by_class: Mapping[str, int]  # each class's share of NAV
+    # each class's share of NAV: its part of ``nav`` plus the clawback owed back to it
+    # (American), so that Σ nav_by_class + accrued carry + undistributed = NAV whenever
+    # the carry paid to date is what the waterfall gave
+    nav_by_class: Mapping[str, int]
     carry_pence: int  # the waterfall's carry on distributions to date + NAV, net of clawback
     carry_paid_pence: int
     accrued_carry_pence: int  # carry_pence − carry_paid_pence
@@ -656,11 +660,16 @@ def hypothetical_liquidation(
         else Allocation(as_of, 0, _tier_rows({}, ordered), 0)
     )
     carry = run.net_carry_pence
+    # The clawback is owed back to the classes: a claim of theirs on the fund at T, part of
+    # their share of NAV (the carry holder's accrued carry is reduced by as much).
+    by_class = nav.by_class()
+    for name, owed in run.clawback_by_class.items():
+        by_class[name] = by_class.get(name, 0) + owed
     return Liquidation(
         as_of,
         sum(navs.values()),
         nav,
-        nav.by_class(),
+        by_class,
         carry,
         carry_paid_pence,
         carry - carry_paid_pence,

@@ -1,7 +1,8 @@
 """``passu export``: the portfolio in the interchange format, byte for byte reproducible.
 
 Required tables always, every other table that has rows; columns in the
-format's order (then any attribute columns, by name); rows sorted by key (flows
+format's order (then any attribute columns, by name), leaving out a column a later
+format version added while no row uses it; rows sorted by key (flows
 by all their columns); money with two decimals; LF line endings; UTF-8 without
 a BOM; a value holding a comma, a quote, CR or LF quoted, so any text reads back;
 a value a spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``, tab or CR
@@ -26,7 +27,7 @@ from passu.portfolio.errors import UsageError
 from passu.portfolio.interchange.canonical import attributes_of, read_canonical
 from passu.portfolio.interchange.parse import ATTRIBUTES
 from passu.portfolio.interchange.sheet_text import append_row
-from passu.portfolio.interchange.tables import SPECS, TableSpec
+from passu.portfolio.interchange.tables import SPECS, Col, TableSpec
 from passu.portfolio.store.database import require_schema
 from passu.valuation.raw_tables import escape_formula
 
@@ -50,7 +51,14 @@ def read_tables(engine: Engine) -> dict[str, tuple[list[str], list[list[str]]]]:
 
 
 def table_rows(spec: TableSpec, frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
-    header = list(spec.column_names)
+    """A table's header and rows of canonical text, as the export and the backup write them.
+
+    A column a later format version added (``Col.since`` > 1) is written only when some
+    row uses it: holding only its default or nothing, it is left out, so a portfolio
+    that does not use it exports byte for byte as it did before that version (an import
+    reads the missing column as its default again).
+    """
+    header = [c.name for c in spec.columns if not unused_later_column(c, frame)]
     rows = frame[header].values.tolist() if len(frame) else []
     if spec.attributes and len(frame):
         extras = [attributes_of(t) for t in frame[ATTRIBUTES].tolist()]
@@ -58,6 +66,18 @@ def table_rows(spec: TableSpec, frame: pd.DataFrame) -> tuple[list[str], list[li
         header += names
         rows = [row + [e.get(n, "") for n in names] for row, e in zip(rows, extras, strict=True)]
     return header, rows
+
+
+def unused_later_column(col: Col, frame: pd.DataFrame) -> bool:
+    """Whether ``col`` came after format version 1 and no row of ``frame`` sets it.
+
+    Every cell empty or the column's default (``recallable`` all ``false``): the column
+    says nothing, and writing it would change the bytes of every existing export.
+    """
+    if col.since <= 1:
+        return False
+    unset = ("", col.default) if col.default is not None else ("",)
+    return bool(frame[col.name].isin(unset).all()) if len(frame) else True
 
 
 # csv.writer quotes a field holding the delimiter, the quote or a character of its

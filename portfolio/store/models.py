@@ -25,6 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 from passu.portfolio.store.base import ID, Base
 from passu.portfolio.store.types import ExactDecimal, Money
@@ -70,6 +71,8 @@ class InvestorFlow(Base):
     date: Mapped[dt.date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(32))
     amount: Mapped[Decimal] = mapped_column(Money)
+    purpose: Mapped[str | None] = mapped_column(String(32))  # format 2; NULL: the kind's default
+    recallable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class FundExpense(Base):
@@ -306,6 +309,69 @@ class Evaluation(Base):
     kind: Mapped[str] = mapped_column(String(32))
     summary: Mapped[str] = mapped_column(Text)
     link: Mapped[str] = mapped_column(Text)
+
+
+# --- format 2: terms and forecasts ---------------------------------------------
+
+
+class FundTerms(Base):
+    __tablename__ = "fund_terms"
+    __table_args__ = (UniqueConstraint("fund_id", "share_class"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fund_id: Mapped[str] = mapped_column(ID, ForeignKey("funds.fund_id"))
+    share_class: Mapped[str] = mapped_column(ID)
+    allocation_basis: Mapped[str | None] = mapped_column(String(32))
+    management_fee_rate: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    fee_basis: Mapped[str | None] = mapped_column(String(32))
+    fee_step_down_date: Mapped[dt.date | None] = mapped_column(Date)
+    step_down_rate: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    fee_basis_after_step_down: Mapped[str | None] = mapped_column(String(32))
+    fee_offset_share: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    equalisation_rate: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+
+
+class ClassTerms(Base):
+    __tablename__ = "class_terms"
+    __table_args__ = (UniqueConstraint("fund_id", "share_class"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fund_id: Mapped[str] = mapped_column(ID, ForeignKey("funds.fund_id"))
+    share_class: Mapped[str] = mapped_column(ID)
+    rank: Mapped[int] = mapped_column(Integer)
+    preferred_return: Mapped[Decimal] = mapped_column(ExactDecimal)
+    return_cap: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+
+
+class Waterfall(Base):
+    __tablename__ = "waterfalls"
+    fund_id: Mapped[str] = mapped_column(ID, ForeignKey("funds.fund_id"), primary_key=True)
+    style: Mapped[str] = mapped_column(String(32))
+    hurdle: Mapped[Decimal] = mapped_column(ExactDecimal)
+    catch_up: Mapped[Decimal] = mapped_column(ExactDecimal)
+    carry: Mapped[Decimal] = mapped_column(ExactDecimal)
+    carry_holder: Mapped[str] = mapped_column(ID, ForeignKey("investors.investor_id"))
+    applies_to: Mapped[str] = mapped_column(Text)
+
+
+class CostForecast(Base):
+    __tablename__ = "cost_forecasts"
+    __table_args__ = (UniqueConstraint("project_id", "period_end", "category"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[str] = mapped_column(ID, ForeignKey("projects.project_id"))
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    category: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+
+class HoldingTerms(Base):
+    __tablename__ = "holding_terms"
+    __table_args__ = (UniqueConstraint("project_id", "holder_id", "tranche"), _holding_fk())
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[str] = mapped_column(ID)
+    holder_id: Mapped[str] = mapped_column(ID)
+    tranche: Mapped[str] = mapped_column(ID)
+    seniority: Mapped[int] = mapped_column(Integer)
+    coupon: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    maturity_date: Mapped[dt.date | None] = mapped_column(Date)
 
 
 # --- passu's own: runs, audit, benchmark data ---------------------------------

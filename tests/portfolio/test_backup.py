@@ -31,6 +31,7 @@ from passu.portfolio.store.models import Base, GiltYield, ValuationRun, Valuatio
 from tests.conftest import PG_ADMIN_URL
 
 from .builders import a_portfolio, write_csvs
+from .terms_builders import a_blended_portfolio
 
 AT = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
 
@@ -332,7 +333,7 @@ def cli_ok(url: str, *args: str) -> None:
 def every_table_filled(url: str, tmp_path: Path) -> None:
     """The portfolio, an approved run with a reopened one in its history, the INDIGO
     excerpt and a loaded gilt quarter: a row in every table passu has."""
-    cli_ok(url, "import", str(write_csvs(tmp_path / "in", a_portfolio())))
+    cli_ok(url, "import", str(write_csvs(tmp_path / "in", a_blended_portfolio())))
     cli_ok(url, "value", "--as-of", "2015-12-31", "--save")
     cli_ok(url, "runs", "approve", "2015-12-31")
     cli_ok(url, "runs", "reopen", "2015-12-31", "--reason", "a mark corrected")

@@ -183,3 +183,26 @@ def test_a_short_period_shows_the_period_return_marked_not_an_irr() -> None:
         names = [c.name for c in listed[title].columns]
         row = dict(zip(names, listed[title].rows[0], strict=True))
         assert (row["irr"], row["period_return"]) == (None, 0.01)
+
+
+def test_both_statements_show_the_ilpa_lines_of_the_stored_run(sample_engine):
+    # Issue 13: the lines are the run's capital_account (since inception), the ending
+    # balance the account's NAV, and each reconciles: beginning + movements = ending.
+    from decimal import Decimal
+
+    from passu.reports.statements import build_statement
+    from passu.valuation.capital_lines import MOVEMENT_SIGNS, STATEMENT_LINES
+
+    bundle = statement_bundle(sample_engine, AS_OF)
+    accounts = [i for i in bundle.run.document["investors"] if i["investor_id"] == "DCMS"]
+    labels = {line.key: line.label for line in STATEMENT_LINES}
+    for kind in ("shareholder", "capital-account"):
+        statement = build_statement(bundle, "DCMS", kind)
+        for section, account in zip(statement.sections, accounts, strict=True):
+            assert section.lines is not None
+            shown = dict(section.lines.rows)
+            lines = account["capital_account"]
+            assert shown == {labels[k]: money_full(v) for k, v in lines.items()}
+            assert shown["Ending balance"] == money_full(account["nav"])
+            moved = sum(sign * Decimal(lines[key]) for key, sign in MOVEMENT_SIGNS.items())
+            assert Decimal(lines["beginning"]) + moved == Decimal(lines["ending"])

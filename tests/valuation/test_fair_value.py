@@ -251,7 +251,7 @@ def test_calibration_recovers_the_rate_of_a_project_bought_at_a_discount() -> No
     inputs = ModelInputs.from_ledger(discounted_project())
     ((rate, note),) = calibrated_rates(inputs, ["P2"]).values()
     assert rate == pytest.approx(0.10, abs=1e-9)
-    assert note == "calibrated at 2021-01-01 to £100000.00 drawn"
+    assert note == "calibrated at 2021-01-01 to £100,000.00 drawn"
     # at 2022-01-01 all 110 were achieved and paid: 60,500 ÷ 1.1 = 55,000.00 to come,
     # shared 60 : 40 among the equity
     fv = propose_fair_values(inputs, dt.date(2022, 1, 1))

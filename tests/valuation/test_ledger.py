@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import shutil
 from dataclasses import fields
 from decimal import Decimal
@@ -66,9 +65,9 @@ def test_from_csv_is_the_imported_sample_read_back(imported_sample: Engine) -> N
     # Row for row, not only as sets: a fresh import stores rows in key order.
     assert_same_ledger(ledger, stored)
     assert ledger.fingerprint(yields) == fingerprint(stored, yields)
-    # and the hash of the shipped runs (the sample's dates all precede their as_of)
-    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
-    assert ledger.fingerprint(yields) == golden["fingerprint"]
+    # The shipped runs' hash is that of the sample before issue 15 gave it forecasts
+    # (cost_forecasts, holding_terms, outcome forecasts beyond the as-of date): the
+    # sample without them still hashes to it (tests/portfolio/test_format_v2.py).
 
 
 def test_an_empty_ledger_has_the_columns_and_dtypes_an_empty_database_gives(

@@ -121,7 +121,7 @@ def test_investors_classes_gross_irr_and_pme_are_not_annualised_either(run: Run)
     assert run.fund.pme["direct_alpha"] is None
     assert run.fund.pme_note == "direct alpha: less than a year: not annualised"
     document = json.loads(run.to_json())
-    assert list(document["investors"][0])[-1] == "period_return"
+    assert list(document["investors"][0])[-2:] == ["period_return", "capital_account"]
     assert document["investors"][0]["period_return"] == 0.01
     assert list(document["share_classes"][0])[-1] == "period_return"
     assert document["share_classes"][0]["period_return"] == 0.01
