@@ -24,8 +24,7 @@ from passu.valuation.capital_lines import (
     statement_columns,
     statement_windows,
 )
-from passu.valuation.capital_roll import capital_roll
-from passu.valuation.fees import allocation_bases
+from passu.valuation.fees import ledger_capital_roll
 from passu.valuation.ledger import Ledger
 from passu.valuation.money import money_text, pence_to_decimal
 
@@ -135,16 +134,7 @@ def ledger_statement(
     funds = sorted(set(f.funds["fund_id"]))
     if fund_id is not None and fund_id not in funds:
         raise UsageError(f"no fund {fund_id!r}: `passu list funds` shows the ids")
-    roll = capital_roll(
-        f.commitments,
-        f.investor_flows,
-        f.fund_expenses,
-        f.project_flows,
-        f.marks,
-        end,
-        fund_ids=[fund_id] if fund_id else funds,
-        allocation_basis=allocation_bases(f.fund_terms),
-    )
+    roll = ledger_capital_roll(f, end, [fund_id] if fund_id else funds)
     mine = roll.loc[roll["investor_id"] == investor_id]
     if mine.empty:
         where = f"fund {fund_id}" if fund_id else "any fund"

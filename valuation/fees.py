@@ -36,6 +36,7 @@ expected and recorded.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -343,6 +344,21 @@ def fee_terms(fund_terms: pd.DataFrame) -> pd.DataFrame:
     return fund_terms.loc[[_given(v) for v in fund_terms["management_fee_rate"]]]
 
 
+def ledger_capital_roll(ledger: Ledger, as_of: dt.date, fund_ids: Collection[str]) -> pd.DataFrame:
+    """``capital_roll`` of ``ledger`` (already read as of T) to T for ``fund_ids``, each
+    fund on its allocation basis from ``fund_terms`` (default paid_in)."""
+    return capital_roll(
+        ledger.commitments,
+        ledger.investor_flows,
+        ledger.fund_expenses,
+        ledger.project_flows,
+        ledger.marks,
+        as_of,
+        fund_ids=fund_ids,
+        allocation_basis=allocation_bases(ledger.fund_terms),
+    )
+
+
 def ledger_quarter_fees(ledger: Ledger, as_of: dt.date) -> pd.DataFrame:
     """``quarter_fees`` for a ledger read as of T: the fund series and the roll are made
     only when a class's fee basis needs them (invested_cost, nav)."""
@@ -365,16 +381,7 @@ def ledger_quarter_fees(ledger: Ledger, as_of: dt.date) -> pd.DataFrame:
             funds, flows, ledger.fund_expenses, ledger.project_flows, ledger.marks, ends
         )
     if "nav" in bases:
-        roll = capital_roll(
-            ledger.commitments,
-            flows,
-            ledger.fund_expenses,
-            ledger.project_flows,
-            ledger.marks,
-            as_of,
-            fund_ids=funds,
-            allocation_basis=allocation_bases(ledger.fund_terms),
-        )
+        roll = ledger_capital_roll(ledger, as_of, funds)
     return quarter_fees(terms, ledger.commitments, flows, as_of, fund_series=series, roll=roll)
 
 

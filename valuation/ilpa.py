@@ -31,8 +31,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .capital_lines import LINE_KEYS, statement_columns
-from .capital_roll import capital_roll, fund_month_ends, with_flow_defaults
-from .fees import allocation_bases, ledger_quarter_fees
+from .capital_roll import fund_month_ends, with_flow_defaults
+from .fees import ledger_capital_roll, ledger_quarter_fees
 from .ledger import Ledger
 from .multiples import multiples
 from .receipts import RECEIPT_KINDS
@@ -126,16 +126,7 @@ def ilpa_quarter(ledger: Ledger, quarter: str, fund_ids: Collection[str]) -> Ilp
     start, end = parse_quarter(quarter)
     f = ledger.as_of(end)
     funds = sorted(fund_ids)
-    roll = capital_roll(
-        f.commitments,
-        f.investor_flows,
-        f.fund_expenses,
-        f.project_flows,
-        f.marks,
-        end,
-        fund_ids=funds,
-        allocation_basis=allocation_bases(f.fund_terms),
-    )
+    roll = ledger_capital_roll(f, end, funds)
     columns = statement_columns(roll, start, end) if len(roll) else {}
     accounts = [AccountColumns(k[0], k[1], k[2], v) for k, v in sorted(columns.items())]
     for fund_id in sorted({a.fund_id for a in accounts}):

@@ -21,10 +21,9 @@ import pandas as pd
 from .book import HoldingBook
 from .capital_accounts import CapitalAccount, capital_accounts
 from .capital_lines import window_totals
-from .capital_roll import capital_roll
 from .claims import ClaimsPosition, claims_position
 from .cost_of_capital import cost_of_capital_in
-from .fees import allocation_bases
+from .fees import ledger_capital_roll
 from .fund import value_fund_in
 from .holdings import holding_values, project_values
 from .ledger import Ledger
@@ -368,16 +367,7 @@ def capital_lines_at(ledger: Ledger, fund_ids: Collection[str], as_of: dt.date) 
     a fund with no call by T are not in it.
     """
     f = ledger.as_of(as_of)
-    roll = capital_roll(
-        f.commitments,
-        f.investor_flows,
-        f.fund_expenses,
-        f.project_flows,
-        f.marks,
-        as_of,
-        fund_ids=fund_ids,
-        allocation_basis=allocation_bases(f.fund_terms),
-    )
+    roll = ledger_capital_roll(f, as_of, fund_ids)
     if roll.empty:
         return {}
     totals = window_totals(roll, pd.Timestamp("1900-01-01"), as_of)
