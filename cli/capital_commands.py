@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-import sys
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import click
 
-from passu.portfolio.errors import UsageError
-
 from .context import Settings, pass_settings
+from .document_output import check_output, csv_text, write_text
 from .options import VALUATION_DATE
 from .output import dumps, emit_listings, workbook_output_options
-from .paths import output_file, writes_to
+from .paths import writes_to
 
 
 @click.command("capital-account")
@@ -61,12 +57,7 @@ def capital_account(
     from passu.portfolio.capital import capital_statement
     from passu.portfolio.capital_statement import line_listing
 
-    if fmt == "xlsx" and output is None:
-        raise UsageError("--format xlsx needs -o FILE.xlsx")
-    if output is not None:
-        if fmt == "table":
-            raise UsageError("-o FILE needs --format json, csv or xlsx (table is for the screen)")
-        output_file(output)
+    check_output(fmt, output)
     statement = capital_statement(settings.engine, investor_id, fund_id, start, end)
     if fmt == "xlsx":
         from passu.reports.ilpa_workbook import write_capital_account_workbook
@@ -80,18 +71,9 @@ def capital_account(
         emit_listings(statement.listings(), "table")
         return
     if fmt == "json":
-        text = dumps(statement.to_dict())
+        write_text(settings, output, dumps(statement.to_dict()))
     else:
-        buffer = io.StringIO()
-        with redirect_stdout(buffer):
-            emit_listings([line_listing(statement)], "csv")
-        text = buffer.getvalue()
-    if output is None:
-        sys.stdout.write(text)
-        return
-    with writes_to(output):
-        output.write_text(text, encoding="utf-8", newline="")
-    settings.say(f"wrote {output}")
+        write_text(settings, output, csv_text([line_listing(statement)]))
 
 
 COMMANDS = (capital_account,)

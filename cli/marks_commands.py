@@ -9,13 +9,12 @@ from typing import Any
 import click
 
 from passu.portfolio import marks
-from passu.portfolio.errors import UsageError
 from passu.portfolio.marks_view import proposal_listings, proposals_document
 
 from .context import Settings, pass_settings
+from .document_output import check_output, emit_document
 from .options import VALUATION_DATE
-from .output import dumps, emit_listings, workbook_output_options
-from .paths import output_file, writes_to
+from .output import workbook_output_options
 
 # A rate below −99% or above 1,000% a year is a typing mistake, not a discount rate.
 LOWEST_RATE, HIGHEST_RATE = -0.99, 10.0
@@ -119,12 +118,7 @@ def propose(
       passu marks propose --as-of 2026-10-31
       passu marks propose --as-of 2026-10-31 --fund SOF2 --rate 0.08 --format json
     """
-    if fmt == "xlsx" and output is None:
-        raise UsageError("--format xlsx needs -o FILE.xlsx")
-    if output is not None:
-        if fmt == "table":
-            raise UsageError("-o FILE needs --format json, csv or xlsx (table is for the screen)")
-        output_file(output)
+    check_output(fmt, output)
     proposals = marks.propose_marks(
         settings.engine, as_of, fund_id, rate=rate, performance=performance
     )
@@ -135,35 +129,6 @@ def propose(
         proposals_document(proposals),
         proposal_listings(proposals),
     )
-
-
-def emit_document(
-    settings: Settings, fmt: str, output: Path | None, document: dict[str, Any], listings: Any
-) -> None:
-    """The document as JSON, the listings as tables, CSV or a workbook."""
-    if fmt == "xlsx":
-        from passu.reports.listing_workbook import write_listings_workbook
-
-        assert output is not None
-        with writes_to(output):
-            write_listings_workbook(listings, output)
-        settings.say(f"wrote {output}")
-        return
-    if fmt in ("json", "csv") and output is not None:
-        import io
-        from contextlib import redirect_stdout
-
-        buffer = io.StringIO()
-        with redirect_stdout(buffer):
-            emit_document(settings, fmt, None, document, listings)
-        with writes_to(output):
-            output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
-        settings.say(f"wrote {output}")
-        return
-    if fmt == "json":
-        click.echo(dumps(document), nl=False)
-        return
-    emit_listings(listings, fmt, keyed=True)
 
 
 @marks_group.command("accept")

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import click
 
-from passu.portfolio.errors import UsageError
 from passu.portfolio.scenarios import scenario_document, scenario_listings, scenarios_of
 
 from .context import Settings, pass_settings
-from .marks_commands import as_of_required, emit_document, fund_option, rate_option
+from .document_output import check_output, emit_document
+from .marks_commands import as_of_required, fund_option, rate_option
 from .output import workbook_output_options
-from .paths import output_file
 
 
 @click.command("scenarios")
@@ -55,12 +54,7 @@ def scenarios(
       passu scenarios --as-of 2026-10-31
       passu scenarios --as-of 2026-10-31 --fund SOF2 --paths 2000 --seed 7 --format json
     """
-    if fmt == "xlsx" and output is None:
-        raise UsageError("--format xlsx needs -o FILE.xlsx")
-    if output is not None:
-        if fmt == "table":
-            raise UsageError("-o FILE needs --format json, csv or xlsx (table is for the screen)")
-        output_file(output)
+    check_output(fmt, output)
     label, result = scenarios_of(
         settings.engine, as_of, fund_id, paths=paths, seed=seed, dispersion=dispersion, rate=rate
     )

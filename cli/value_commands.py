@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-import sys
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import click
@@ -15,9 +12,10 @@ from passu.portfolio.errors import UsageError
 from passu.portfolio.value import value_and_save
 
 from .context import Settings, pass_settings
+from .document_output import check_output, csv_text, write_text
 from .options import as_of_option
 from .output import emit_figures, emit_listings
-from .paths import output_file, writes_to
+from .paths import writes_to
 from .progress import progress_bar
 
 TABLE_ROWS_SHOWN = 60
@@ -69,12 +67,7 @@ def value(
     """
     if replace and not save:
         raise UsageError("--replace only makes sense with --save")
-    if fmt == "xlsx" and output is None:
-        raise UsageError("--format xlsx needs -o FILE.xlsx")
-    if output is not None:
-        if fmt == "table":
-            raise UsageError("-o FILE needs --format json, csv or xlsx (table is for the screen)")
-        output_file(output)
+    check_output(fmt, output)
     with progress_bar(settings, "valuing") as bar:
         result = value_and_save(
             settings.engine,
@@ -95,18 +88,12 @@ def value(
         settings.say(f"wrote {output}")
         return
     if fmt == "json":
-        _write(settings, output, result.text)
+        write_text(settings, output, result.text)
         return
     listings = valuation_view.tables(document)
     if fmt == "csv":
         accounts = valuation_view.government_accounts(document)
-        if output is None:
-            emit_listings([accounts, *listings], "csv", keyed=True)
-            return
-        buffer = io.StringIO()
-        with redirect_stdout(buffer):
-            emit_listings([accounts, *listings], "csv", keyed=True)
-        _write(settings, output, buffer.getvalue())
+        write_text(settings, output, csv_text([accounts, *listings], keyed=True))
         return
     emit_figures(valuation_view.headline(document), "table")
     emit_listings([valuation_view.government_accounts(document)], "table")
@@ -115,16 +102,6 @@ def value(
             settings.say(f"{listing.title}: {len(listing.rows):,} rows (see --format csv or json)")
             continue
         emit_listings([listing], "table")
-
-
-def _write(settings: Settings, output: Path | None, text: str) -> None:
-    """The document to ``output`` (whole or not at all), else to stdout."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    with writes_to(output):
-        output.write_text(text, encoding="utf-8", newline="")
-    settings.say(f"wrote {output}")
 
 
 COMMANDS = (value,)
