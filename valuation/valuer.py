@@ -360,14 +360,14 @@ AccountLines = dict[tuple[str, str, str], dict[str, int]]
 
 
 def capital_lines_at(ledger: Ledger, fund_ids: Collection[str], as_of: dt.date) -> AccountLines:
-    """Each account's capital account lines since inception at T (pence), from the roll.
+    """Each account's capital account lines since inception at T (pence), from the roll
+    of ``ledger`` (already read as of T, as ``value`` has it: not cut again).
 
     The roll (valuation/capital_roll.py) runs per fund, month by month from its first
     call, on the fund's allocation basis (``fund_terms``; default paid_in). Accounts of
     a fund with no call by T are not in it.
     """
-    f = ledger.as_of(as_of)
-    roll = ledger_capital_roll(f, as_of, fund_ids)
+    roll = ledger_capital_roll(ledger, as_of, fund_ids)
     if roll.empty:
         return {}
     totals = window_totals(roll, pd.Timestamp("1900-01-01"), as_of)
