@@ -62,6 +62,7 @@ def proposals_document(p: Proposals) -> dict[str, Any]:
                 "value": _money(x.value),
                 "expected_payments": _money(x.expected_payments),
                 "expected_costs": _money(x.expected_costs),
+                "cash_held": _money(x.cash_held),
                 "rate": _rate(x.rate),
                 "rate_method": x.rate_method,
                 "rate_note": x.rate_note,
@@ -163,7 +164,8 @@ def proposal_listings(p: Proposals) -> list[Listing]:
             for h in fv.holdings
         ),
         (
-            f"method {METHOD}: expected outcome payments less forecast costs, discounted; "
+            f"method {METHOD}: cash held + expected outcome payments less forecast costs, "
+            "discounted; "
             f"rate {rate_note}; performance {p.performance}",
         ),
     )
@@ -174,6 +176,7 @@ def proposal_listings(p: Proposals) -> list[Listing]:
             Column("value", "money"),
             Column("expected_payments", "money"),
             Column("expected_costs", "money"),
+            Column("cash_held", "money"),
             Column("rate", "rate"),
             Column("cap_headroom", "money"),
             Column("rate_note"),
@@ -184,6 +187,7 @@ def proposal_listings(p: Proposals) -> list[Listing]:
                 x.value,
                 x.expected_payments,
                 x.expected_costs,
+                x.cash_held,
                 x.rate,
                 cap_headroom(x),
                 x.rate_note,

@@ -155,11 +155,13 @@ def fan_chart(payments_by_year: list[dict[str, Any]], stakes: list[dict[str, Any
                 (
                     "Outcome payments to come, by year",
                     tuple(dt.date(int(y["year"]), 12, 31) for y in payments_by_year),
+                    tuple(str(y["year"]) for y in payments_by_year),
                     _bands(payments_by_year),
                 ),
                 (
                     "Fund's stakes in its active projects",
                     tuple(dt.date.fromisoformat(s["date"]) for s in stakes),
+                    tuple(_day_label(s["date"]) for s in stakes),
                     _bands(stakes),
                 ),
             )
@@ -175,14 +177,34 @@ def _bands(rows: list[dict[str, Any]]) -> tuple[tuple[float, ...], ...]:
     return tuple(tuple(float(Decimal(r[f"p{p}"])) for r in rows) for p in (5, 25, 50, 75, 95))
 
 
-Panel = tuple[str, tuple[dt.date, ...], tuple[tuple[float, ...], ...]]  # title, dates, bands
+# title, dates, their tick labels, bands
+Panel = tuple[str, tuple[dt.date, ...], tuple[str, ...], tuple[tuple[float, ...], ...]]
+
+
+def _spaced(days: np.ndarray, labels: tuple[str, ...]) -> list[str]:
+    """The labels, less any on a point within a tenth of the span of the last one
+    labelled (the valuation date a month before a year-end would print over it)."""
+    span = float((days[-1] - days[0]).astype(np.int64)) if days.size else 0.0
+    out: list[str] = []
+    last: np.datetime64 | None = None
+    for day, label in zip(days, labels, strict=True):
+        near = last is not None and float((day - last).astype(np.int64)) < span / 10
+        out.append("" if near else label)
+        last = last if near else day
+    return out
+
+
+def _day_label(day: str) -> str:
+    """A label like 30 Nov 2026: the fan's points are a few dates apart, each labelled."""
+    value = dt.date.fromisoformat(day)
+    return f"{value.day} {value:%b %Y}"
 
 
 def _fan_panels(panels: tuple[Panel, ...]) -> str:
     """Side-by-side fans (SVG), drawn as ``charts`` draws every chart: the same bytes."""
     with plt.rc_context(charts._STYLE):
         fig, axes = plt.subplots(1, len(panels), figsize=(charts.WIDTH_IN, 2.6))
-        for ax, (title, dates, (p5, p25, p50, p75, p95)), colour in zip(
+        for ax, (title, dates, labels, (p5, p25, p50, p75, p95)), colour in zip(
             np.atleast_1d(axes), panels, charts.PALETTE, strict=False
         ):
             days = np.array(dates, dtype="datetime64[D]")
@@ -192,6 +214,8 @@ def _fan_panels(panels: tuple[Panel, ...]) -> str:
             ax.set_title(title, fontsize=8)
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: charts.money_axis_label(v)))
             ax.set_ylim(bottom=min(0.0, *p5) if p5 else 0.0)
+            # a tick on each point, labelled: a year's payments are one point, not a month
+            ax.set_xticks(days, _spaced(days, labels))
             ax.tick_params(axis="x", labelrotation=30)
         np.atleast_1d(axes)[0].legend(loc="upper right", fontsize=7)
         fig.tight_layout()

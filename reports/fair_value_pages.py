@@ -119,7 +119,10 @@ def project_fair_value_figures(document: dict[str, Any], project_id: str) -> tup
         Figure(
             "Proposed value",
             money_short(project["value"]) if project["value"] is not None else MISSING,
-            f"expected outcomes at {short_date(section['as_of'])}",
+            f"at {short_date(section['as_of'])}: {money_short(project['cash_held'])} held + "
+            "outcomes to come less costs"
+            if project.get("cash_held") is not None
+            else f"expected outcomes at {short_date(section['as_of'])}",
         ),
         Figure("Discount rate", _rate(project["rate"]), project["rate_note"]),
         Figure(

@@ -5,9 +5,16 @@
   2.2% in 2016-17, 1.8% from 2018 (the base of ``_capital._terms``, before the
   performance adjustment the flows show); tranche B is equity (seniority 2, no
   coupon). Maturity: the project's planned end.
-- ``cost_forecasts``: for each active project, the delivery and management costs still
-  to be spent: each quarter after the cut-off to the planned end at the average of the
-  last four quarters spent (``project_costs`` summed by quarter).
+- ``cost_forecasts``: for each active project, its delivery and management cost plan:
+  - the costs still to be spent: each quarter after the cut-off to the planned end at
+    the average of the last four quarters spent (``project_costs`` summed by quarter);
+  - the plan it was priced on, for the quarters from its first drawdown to the cut-off:
+    what was then spent in each quarter × one factor k per project, k such that the
+    plan's net cash (the outcome payments forecast, less the planned costs) is worth
+    nil at the project's **entry rate** (its senior coupon + 5 points, the equity's
+    premium), discounted Actual/365 from the first drawdown. The drawdown itself is
+    still in the bank that day, so that is the rate at which ``passu marks propose``
+    values the project at its price on entry: its calibrated rate.
 
 Both are derived from rows already generated (no random draws), so adding them leaves
 every other table as it was.
@@ -21,8 +28,10 @@ from decimal import Decimal
 
 from ._catalogue import PROJECTS, ProjectSpec
 from ._common import CUTOFF, Row, pounds, quarter_end, quarter_ends
+from ._outcomes import Contract
 
 PLANNED = ("delivery", "management")
+EQUITY_PREMIUM = Decimal("0.05")
 
 
 def coupon(project: ProjectSpec) -> Decimal:
@@ -50,7 +59,9 @@ def holding_term_rows(holdings: list[Row]) -> list[Row]:
     return rows
 
 
-def cost_forecast_rows(project_costs: list[Row]) -> list[Row]:
+def cost_forecast_rows(
+    project_costs: list[Row], project_flows: list[Row], contracts: list[Contract]
+) -> list[Row]:
     spent: dict[tuple[str, str, date], int] = defaultdict(int)
     for row in project_costs:
         if row["category"] in PLANNED:
@@ -60,23 +71,68 @@ def cost_forecast_rows(project_costs: list[Row]) -> list[Row]:
     for project in PROJECTS:
         if project.status != "active":
             continue
+        entry = min(
+            date.fromisoformat(f["date"])
+            for f in project_flows
+            if f["project_id"] == project.project_id and f["kind"] == "drawdown"
+        )
         quarters = quarter_ends(project.start, project.end)
         past = [q for q in quarters if q <= CUTOFF]
+        plan: dict[tuple[str, date], int] = {}
         for category in PLANNED:
             recent = [spent.get((project.project_id, category, q), 0) for q in past[-4:]]
             ahead = sum(recent) // len(recent) if recent else 0
             for q in quarters:
-                amount = ahead if q > CUTOFF else 0
+                if q > CUTOFF and ahead > 0:
+                    plan[(category, q)] = ahead
+        priced = [q for q in past if q > entry]
+        k = _plan_factor(project, entry, priced, plan, spent, contracts)
+        for category in PLANNED:
+            for q in priced:
+                amount = round(k * spent.get((project.project_id, category, q), 0))
                 if amount > 0:
-                    rows.append(
-                        {
-                            "project_id": project.project_id,
-                            "period_end": q.isoformat(),
-                            "category": category,
-                            "amount": pounds(amount),
-                        }
-                    )
+                    plan[(category, q)] = amount
+        for (category, q), amount in plan.items():
+            rows.append(
+                {
+                    "project_id": project.project_id,
+                    "period_end": q.isoformat(),
+                    "category": category,
+                    "amount": pounds(amount),
+                }
+            )
     return rows
+
+
+def _plan_factor(
+    project: ProjectSpec,
+    entry: date,
+    priced: list[date],
+    ahead: dict[tuple[str, date], int],
+    spent: dict[tuple[str, str, date], int],
+    contracts: list[Contract],
+) -> float:
+    """k: the plan's net cash from ``entry`` is worth nil at the project's entry rate."""
+    rate = float(coupon(project) + EQUITY_PREMIUM)
+
+    def worth(day: date, pence: int) -> float:
+        return pence * (1.0 + rate) ** (-(day - entry).days / 365.0)
+
+    payments = sum(
+        worth(day, count * metric.price_pence)
+        for contract in contracts
+        if contract.project is project
+        for metric in contract.metrics
+        for day, count in (*metric.forecast.items(), *metric.forecast_after.items())
+        if day > entry
+    )
+    later = sum(worth(q, amount) for (_, q), amount in ahead.items())
+    before = sum(
+        worth(q, spent.get((project.project_id, category, q), 0))
+        for category in PLANNED
+        for q in priced
+    )
+    return (payments - later) / before
 
 
 def _pence(amount: str) -> int:

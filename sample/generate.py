@@ -148,7 +148,9 @@ def build_tables() -> dict[str, list[Row]]:
     tables["evaluations"] = evaluation_rows()
     tables["fund_forecasts"] = forecast_rows()
     tables["unit_values"] = unit_value_rows(contracts)
-    tables["cost_forecasts"] = cost_forecast_rows(tables["project_costs"])
+    tables["cost_forecasts"] = cost_forecast_rows(
+        tables["project_costs"], tables["project_flows"], contracts
+    )
     tables["holding_terms"] = holding_term_rows(tables["holdings"])
     return tables
 

@@ -88,6 +88,15 @@ def t() -> dict[str, list[dict[str, str]]]:
     return {name: read(name) for name in COLUMNS}
 
 
+def project_of_metric(t) -> dict[str, str]:
+    return {
+        m["metric_id"]: c["project_id"]
+        for c in t["outcome_contracts"]
+        for m in t["outcome_metrics"]
+        if m["contract_id"] == c["contract_id"]
+    }
+
+
 def fund_ids(t) -> set[str]:
     return {f["fund_id"] for f in t["funds"]}
 
@@ -134,12 +143,7 @@ def test_nothing_happens_after_june_2026(t) -> None:
     """Only planned end dates of active projects and contracts, and forecasts (of cost,
     and of outcomes with nothing achieved) for active projects, lie beyond the cut-off."""
     active = {p["project_id"] for p in t["projects"] if p["status"] == "active"}
-    project_of = {
-        m["metric_id"]: c["project_id"]
-        for c in t["outcome_contracts"]
-        for m in t["outcome_metrics"]
-        if m["contract_id"] == c["contract_id"]
-    }
+    project_of = project_of_metric(t)
     for name, rows in t.items():
         for row in rows:
             if name == "cost_forecasts" or (name == "outcomes" and row["achieved"] == "0"):
@@ -646,3 +650,40 @@ def test_ft_london_innovations_and_measures(t) -> None:
                      if m["measure"] == "quality_score")  # fmt: skip
     assert quality[0][1] == Decimal("3.5") and quality[-1][1] == Decimal("4.5")
     assert any(m["measure"] == "referrals" for m in measures)
+
+
+def test_each_active_projects_cost_plan_prices_it_at_its_entry_rate(t) -> None:
+    """The cost plan (sample/_forecasts.py) is set so that, at the first drawdown D₀, the
+    outcome payments forecast after D₀ less the planned costs after D₀ are worth the
+    amount drawn less the cash then held (nil here: nothing is spent or paid by D₀) at
+    the senior coupon + 5 points, discounted Actual/365: worked here with pyxirr."""
+    active = {p["project_id"] for p in t["projects"] if p["status"] == "active"}
+    metric_project = project_of_metric(t)
+    price = {m["metric_id"]: money(m["price"]) for m in t["outcome_metrics"]}
+    for project in sorted(active):
+        drawdowns = [
+            f for f in t["project_flows"] if f["project_id"] == project and f["kind"] == "drawdown"
+        ]
+        entry = min(day(f["date"]) for f in drawdowns)
+        spent_by_entry = sum(
+            money(c["amount"])
+            for c in t["project_costs"]
+            if c["project_id"] == project and day(c["date"]) <= entry
+        )
+        assert spent_by_entry == 0
+        flows: dict[date, Decimal] = defaultdict(Decimal)
+        for o in t["outcomes"]:
+            if metric_project.get(o["metric_id"]) == project and day(o["period_end"]) > entry:
+                flows[day(o["period_end"])] += int(o["forecast"]) * price[o["metric_id"]]
+        for c in t["cost_forecasts"]:
+            if c["project_id"] == project and day(c["period_end"]) > entry:
+                flows[day(c["period_end"])] -= money(c["amount"])
+        coupon = next(
+            Decimal(h["coupon"])
+            for h in t["holding_terms"]
+            if h["project_id"] == project and h["coupon"]
+        )
+        dates = [entry, *sorted(flows)]
+        amounts = [0.0, *(float(flows[d]) for d in sorted(flows))]
+        rate = pyxirr.xirr(dates, amounts)
+        assert rate == pytest.approx(float(coupon + Decimal("0.05")), abs=1e-4), project

@@ -18,7 +18,7 @@ per quarter so the profile still adds up. Drawdowns and returns are unchanged.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -100,24 +100,17 @@ def cash_profiles(
     if productivity_gain != 0 and not without_innovation:
         # the gain is what the innovations bought: it only means something without them
         raise ValueError("productivity_gain applies only with without_innovation=True")
-    cutoff = timestamp(as_of)
-    flows = in_scope(project_flows[project_flows["date"] <= cutoff], "project_id", project_ids)
-    costs = in_scope(project_costs[project_costs["date"] <= cutoff], "project_id", project_ids)
-    if without_innovation:
-        costs = costs[costs["category"] != "innovation"]
-    receipts = payments_to_date(outcome_payments, outcome_contracts, None, as_of, project_ids)
-
-    parts = [
-        _labelled(flows[flows["kind"] == "drawdown"], "drawdowns"),
-        # a holder's receipts are the project's returns to holders
-        _labelled(flows[flows["kind"].isin(RECEIPT_KINDS)], "returns_to_holders"),
-        _labelled(receipts, "outcome_receipts"),
-        _labelled(costs, costs["category"]),
-    ]
-    parts = [part for part in parts if not part.empty]
-    if not parts:
+    rows = _cash_rows(
+        project_flows,
+        project_costs,
+        outcome_payments,
+        outcome_contracts,
+        as_of,
+        project_ids,
+        without_innovation=without_innovation,
+    )
+    if rows.empty:
         return {}
-    rows = pd.concat(parts, ignore_index=True)
     rows = rows.assign(
         group=rows["project_id"] if by_project else "", quarter=rows["date"].dt.to_period("Q")
     )
@@ -161,6 +154,68 @@ def _quarters(
             )
         )
     return tuple(profile)
+
+
+def cash_held(
+    *,
+    project_flows: pd.DataFrame,
+    project_costs: pd.DataFrame,
+    outcome_payments: pd.DataFrame,
+    outcome_contracts: pd.DataFrame,
+    cut: Mapping[str, dt.date | pd.Timestamp],
+) -> dict[str, int]:
+    """project_id → the cash it holds at its own cut date (pence): the cumulative net of
+    its cash profile over rows dated on or before that date, never below nil.
+
+    Only projects with spending recorded (any ``project_costs`` row, at any date) are
+    listed: without it the ledger sees only the holders' side of a project's cash, and
+    drawdowns less returns would pass for cash that was in fact spent. A negative
+    cumulative net (spending the ledger does not see funded) is held as nil.
+    """
+    ids = [p for p in cut if p in set(project_costs["project_id"])]
+    if not ids:
+        return {}
+    latest = max(timestamp(cut[p]) for p in ids).date()
+    rows = _cash_rows(
+        project_flows, project_costs, outcome_payments, outcome_contracts, latest, ids
+    )
+    day = rows["project_id"].map({p: timestamp(cut[p]) for p in ids})
+    rows = rows[rows["date"] <= day]
+    inflow = rows["column"].isin(("drawdowns", "outcome_receipts"))
+    signed = rows["amount_pence"].where(inflow, -rows["amount_pence"])
+    net = signed.groupby(rows["project_id"]).sum()
+    return {p: max(int(net.get(p, 0)), 0) for p in ids}
+
+
+def _cash_rows(
+    project_flows: pd.DataFrame,
+    project_costs: pd.DataFrame,
+    outcome_payments: pd.DataFrame,
+    outcome_contracts: pd.DataFrame,
+    as_of: dt.date,
+    project_ids: Collection[str] | None,
+    *,
+    without_innovation: bool = False,
+) -> pd.DataFrame:
+    """Every row that moves a project's cash, dated on or before as_of: project_id,
+    date, column (one of ``COLUMNS``), amount_pence (unsigned)."""
+    cutoff = timestamp(as_of)
+    flows = in_scope(project_flows[project_flows["date"] <= cutoff], "project_id", project_ids)
+    costs = in_scope(project_costs[project_costs["date"] <= cutoff], "project_id", project_ids)
+    if without_innovation:
+        costs = costs[costs["category"] != "innovation"]
+    receipts = payments_to_date(outcome_payments, outcome_contracts, None, as_of, project_ids)
+    parts = [
+        _labelled(flows[flows["kind"] == "drawdown"], "drawdowns"),
+        # a holder's receipts are the project's returns to holders
+        _labelled(flows[flows["kind"].isin(RECEIPT_KINDS)], "returns_to_holders"),
+        _labelled(receipts, "outcome_receipts"),
+        _labelled(costs, costs["category"]),
+    ]
+    parts = [part for part in parts if not part.empty]
+    if not parts:
+        return pd.DataFrame(columns=["project_id", "date", "column", "amount_pence"])
+    return pd.concat(parts, ignore_index=True)
 
 
 def _labelled(frame: pd.DataFrame, column: str | pd.Series) -> pd.DataFrame:

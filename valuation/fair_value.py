@@ -17,13 +17,22 @@ same model at the project's first drawdown date):
   to the penny by largest remainder;
 - **net cash to holders** of a period = the project's expected payments − its forecast
   costs (``cost_forecasts`` rows with period_end after T);
-- **project value** at T = Σ net cash × (1 + rate)^−(days from T to the period end ÷ 365)
-  (Actual/365, as XIRR), rounded half up to the penny once;
-- **calibration** (IPEV): the rate is the XIRR of − the amount drawn on the project's
-  first drawdown date D₀ (every holder, that date) and the net cash the model expects,
-  run at D₀ with achievement ratio 1 (the forecasts as they stand, payments and achieved
-  counts dated ≤ D₀): the rate at which the model values the project at its entry price.
-  Or one rate given for every project;
+- **cash held** at T = the cumulative net of the project's cash profile
+  (``cash_profile.cash_held``: drawdowns + outcome payments − spending − returns to
+  holders, rows dated ≤ T), never below nil; nil for a project with no spending recorded
+  (no ``project_costs`` row), whose cash the ledger cannot see. It belongs to the
+  holders as surely as the payments to come: a model without it would mark a project
+  that has banked its outcome payments below its cash;
+- **project value** at T = cash held + Σ net cash × (1 + rate)^−(days from T to the
+  period end ÷ 365) (Actual/365, as XIRR), rounded half up to the penny once;
+- **calibration** (IPEV): the rate at which the model, run at the project's first
+  drawdown date D₀ with achievement ratio 1 (the forecasts as they stand, payments and
+  achieved counts dated ≤ D₀), values the project at the amount drawn that day (every
+  holder): the XIRR of (cash held at D₀ − amount drawn) on D₀ and the net cash the model
+  expects after D₀. Its costs are the cost forecasts after D₀ and, before the first
+  cost-forecast period, the spending recorded after D₀ (a ledger whose cost forecasts
+  only cover what is left has what was spent stand for the plan of that date). Or one
+  rate given for every project;
 - **sharing** among the project's holdings: the value (nil when negative) goes first to
   the loan tranches (``holding_terms`` rows with a coupon), by seniority (1 first) then
   tranche, each up to its claim = Σ its holdings' cost outstanding at T + coupon accrued
@@ -153,7 +162,7 @@ def calibrated_rates(
     entry = {p: first[p] for p in project_ids if p in first.index}
     if not entry:
         return out
-    engine = build_engine(inputs, entry, keep_forecast=True, with_holdings=False)
+    engine = build_engine(inputs, entry, keep_forecast=True, with_holdings=False, at_entry=True)
     paths = engine.run(np.ones((1, len(engine.metrics))), np.zeros(len(engine.project_ids)))
     for i, p in enumerate(engine.project_ids):
         d0 = pd.Timestamp(entry[p])
@@ -165,7 +174,10 @@ def calibrated_rates(
         cells = engine.cell_project == i
         costs = engine.cost_project == i
         days = np.r_[engine.cut_day[i], engine.cell_day[cells], engine.cost_day[costs]]
-        amounts = np.r_[-drawn, paths.cell_pay[0, cells], -engine.cost_pence[costs]]
+        # the price paid at entry, less the cash the project then held (the drawdown
+        # itself, until it is spent): what the model's net cash to come must repay
+        at_entry = engine.cash[i] - drawn
+        amounts = np.r_[at_entry, paths.cell_pay[0, cells], -engine.cost_pence[costs]]
         result = xirr(days.astype("datetime64[D]"), amounts.tolist(), annualise_short=True)
         note = f"calibrated at {d0.date().isoformat()} to £{pence_to_decimal(drawn):,} drawn"
         out[p] = (result.rate, note if result.note is None else f"{note}: {result.note}")
@@ -286,6 +298,7 @@ def _fair_value(
                 value=None if math.isnan(value) else _pounds(value),
                 expected_payments=pence_to_decimal(int(pay[cells].sum())),
                 expected_costs=pence_to_decimal(int(engine.cost_pence[costs].sum())),
+                cash_held=_pounds(engine.cash[i]),
                 performance=performance,
                 contracts=tuple(contracts),
                 cash=tuple(cash),

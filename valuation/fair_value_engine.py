@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .cash_profile import cash_held
 from .fair_value_inputs import DAYS_PER_YEAR, GOVERNMENT_PAYER_KINDS, ModelInputs
 from .fair_value_sharing import Waterfall, holdings_layout, split_largest_remainder
 
@@ -84,6 +85,7 @@ class Engine:
     cost_project: np.ndarray
     cost_day: np.ndarray
     cost_pence: np.ndarray
+    cash: np.ndarray  # per project: the cash it holds at its cut date, pence
     holdings: (
         pd.DataFrame
     )  # project_id, holder_id, tranche, kind, seniority, claim, ... per holding
@@ -139,7 +141,7 @@ class Engine:
             weights=self.cost_pence * (1.0 + rates[self.cost_project]) ** (-cost_years),
             minlength=n_projects,
         )
-        value = half_up(pv_pay - cost_pv[None, :])  # values may be negative
+        value = half_up(self.cash[None, :] + pv_pay - cost_pv[None, :])  # may be negative
         value[:, np.isnan(rates)] = np.nan  # no rate: no value, even with nothing to come
         holding_value, unallocated = self._share(value)
 
@@ -178,6 +180,45 @@ class Engine:
         return shares, unallocated
 
 
+def spending(inputs: ModelInputs) -> pd.DataFrame:
+    """The spending recorded (``project_costs``), none when the inputs carry none."""
+    if inputs.project_costs is not None:
+        return inputs.project_costs
+    return pd.DataFrame(
+        {
+            "project_id": pd.Series(dtype=object),
+            "date": pd.Series(dtype="datetime64[ns]"),
+            "category": pd.Series(dtype=object),
+            "amount_pence": pd.Series(dtype="int64"),
+        }
+    )
+
+
+def costs_to_come(
+    inputs: ModelInputs, project_ids: tuple[str, ...], cut_day: np.ndarray, at_entry: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(project index, day, pence) of each cost after its project's cut date, as
+    ``build_engine`` describes: cost forecasts, at entry with the spending before them."""
+    index = {p: i for i, p in enumerate(project_ids)}
+    forecasts = inputs.cost_forecasts[inputs.cost_forecasts["project_id"].isin(project_ids)]
+    project = forecasts["project_id"].map(index).to_numpy(dtype=np.int64)
+    day = frame_day(forecasts["period_end"])
+    pence = forecasts["amount_pence"].to_numpy(dtype=np.float64)
+    if at_entry:
+        spent = spending(inputs)
+        spent = spent[spent["project_id"].isin(project_ids)]
+        spent_project = spent["project_id"].map(index).to_numpy(dtype=np.int64)
+        spent_day = frame_day(spent["date"])
+        planned = np.full(len(project_ids), np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(planned, project, day)
+        before_plan = spent_day < planned[spent_project]
+        project = np.r_[spent_project[before_plan], project]
+        day = np.r_[spent_day[before_plan], day]
+        pence = np.r_[spent["amount_pence"].to_numpy(dtype=np.float64)[before_plan], pence]
+    later = day > cut_day[project]
+    return project[later], day[later], pence[later]
+
+
 def frame_day(column: pd.Series) -> np.ndarray:
     return column.to_numpy().astype("datetime64[D]").astype(np.int64)
 
@@ -188,9 +229,16 @@ def build_engine(
     *,
     keep_forecast: bool = False,
     with_holdings: bool = True,
+    at_entry: bool = False,
 ) -> Engine:
     """Lay out the model for each project of ``cut`` (project_id → its as-of date);
-    ``with_holdings=False`` leaves out the holdings (values only, as calibration needs)."""
+    ``with_holdings=False`` leaves out the holdings (values only, as calibration needs).
+
+    Costs to come are the ``cost_forecasts`` after the cut date. ``at_entry`` (the
+    model run at the first drawdown, for calibration) adds the spending recorded after
+    the cut date and before the project's first cost-forecast period: a ledger whose
+    cost forecasts run from the start is the plan of that date; one whose forecasts
+    only cover what is left has what was actually spent stand for the rest of it."""
     project_ids = tuple(sorted(cut))
     project_index = {p: i for i, p in enumerate(project_ids)}
     cut_day = np.array([day_number(cut[p]) for p in project_ids], dtype=np.int64)
@@ -297,10 +345,14 @@ def build_engine(
         row_cell[order],
     )
 
-    costs = inputs.cost_forecasts[inputs.cost_forecasts["project_id"].isin(project_ids)]
-    cost_project = costs["project_id"].map(project_index).to_numpy(dtype=np.int64)
-    cost_day = frame_day(costs["period_end"])
-    later = cost_day > cut_day[cost_project]
+    cost_project, cost_day, cost_pence = costs_to_come(inputs, project_ids, cut_day, at_entry)
+    held = cash_held(
+        project_flows=inputs.project_flows,
+        project_costs=spending(inputs),
+        outcome_payments=inputs.outcome_payments,
+        outcome_contracts=inputs.outcome_contracts,
+        cut={p: cut[p] for p in project_ids},
+    )
 
     payers = inputs.contract_payers
     government = payers[payers["payer_kind"].isin(GOVERNMENT_PAYER_KINDS)]
@@ -333,9 +385,10 @@ def build_engine(
         cell_first=cell_first,
         contract_first_cell=first_cell,
         contract_last_cell=last_cell,
-        cost_project=cost_project[later],
-        cost_day=cost_day[later],
-        cost_pence=costs["amount_pence"].to_numpy(dtype=np.float64)[later],
+        cost_project=cost_project,
+        cost_day=cost_day,
+        cost_pence=cost_pence,
+        cash=np.array([float(held.get(p, 0)) for p in project_ids], dtype=np.float64),
         holdings=holdings,
         waterfalls=waterfalls,
         government_share=government_share,

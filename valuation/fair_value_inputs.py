@@ -69,6 +69,9 @@ class ModelInputs:
     holding_terms: pd.DataFrame
     investor_flows: pd.DataFrame | None = None  # the fund figures of scenarios only
     fund_expenses: pd.DataFrame | None = None
+    # spending recorded to date: the cash a project holds, and its costs after entry
+    # when the rate is calibrated; None (or no rows for a project): neither is known
+    project_costs: pd.DataFrame | None = None
 
     @classmethod
     def from_ledger(
@@ -102,4 +105,5 @@ class ModelInputs:
             holding_terms=empty_holding_terms() if terms is None else terms,
             investor_flows=ledger.investor_flows,
             fund_expenses=ledger.fund_expenses,
+            project_costs=ledger.project_costs,
         )

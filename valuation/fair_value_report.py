@@ -73,6 +73,7 @@ def fair_value_section(
             "performance_ratio": _rate(achieved / forecast) if forecast else None,
             "expected_payments": money_text(x.expected_payments),
             "expected_costs": money_text(x.expected_costs),
+            "cash_held": money_text(x.cash_held),
         }
     held = ledger.holdings
     for fund in sorted(fund_ids):

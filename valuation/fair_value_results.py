@@ -51,6 +51,7 @@ class ProjectFairValue:
     value: Decimal | None  # None when there is no rate
     expected_payments: Decimal
     expected_costs: Decimal
+    cash_held: Decimal  # the project's cash at T (nil when its spending is not recorded)
     performance: tuple[MetricPerformance, ...]
     contracts: tuple[ContractOutlook, ...]
     cash: tuple[CashPeriod, ...]

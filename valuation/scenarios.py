@@ -18,8 +18,9 @@ For each path, with T the as-of date:
 - **fund net IRR at the end of the last contract**: the XIRR of investors' calls (−) and
   distributions (+) dated ≤ T, fund cash and the unmodelled NAV at T (+), and the fund's
   part of each project's net cash at its period end, the part being the fund's share of
-  the project's value on that path (nothing when the value is not positive). No further
-  fees or expenses are assumed;
+  the project's value on that path (nothing when the value is not positive), and its
+  part of the cash each project holds at T, paid out on the project's last cash date
+  (it is assumed to earn nothing meanwhile). No further fees or expenses are assumed;
 - **returns less than paid-in**: distributions + fund cash + unmodelled NAV + Σ the fund's
   future cash (undiscounted) < Σ calls;
 - **government's cost per outcome** = (outcome payments dated ≤ T by government payers
@@ -29,8 +30,9 @@ For each path, with T the as-of date:
 - a contract **reaches its cap** when its uncapped expected payments reach its headroom;
 - the **fund's stakes** at a day X (T, then each 31 December to the last cash date) =
   Σ over the projects' net cash dated after X of the fund's part × (1 + rate)^−(days
-  from X ÷ 365): at T the fund's shares of the projects' values, later what is left of
-  them (the fan chart of the committee pack).
+  from X ÷ 365), + the fund's part of the cash each project holds at T while the
+  project has cash still to come after X (at T, always): at T the fund's shares of the
+  projects' values, later what is left of them (the fan chart of the committee pack).
 
 Percentiles are NumPy's linear ones over the paths; money is rounded half up to the
 penny once. The same inputs and seed give the same result; with D = 0 every path is the
@@ -120,6 +122,8 @@ class _Fund:
     group_project: np.ndarray
     points: np.ndarray  # day numbers of T and each later 31 December (the stakes' fan)
     weights: np.ndarray  # groups × points: discount from each group's day to each point
+    cash_day: np.ndarray  # per project: index in ``days`` of its last cash day (T if none)
+    cash_weights: np.ndarray  # projects × points: 1 while its held cash is still held
 
 
 def _fund_side(
@@ -178,6 +182,11 @@ def _fund_side(
         weights = np.where(
             ahead > 0, (1.0 + project_rate[:, None]) ** (-ahead / DAYS_PER_YEAR), 0.0
         )
+    # a project's held cash is paid out on its last cash day, at face
+    n_projects = len(engine.project_ids)
+    last_day = np.full(n_projects, t_day, dtype=np.int64)
+    np.maximum.at(last_day, groups["project"].to_numpy(dtype=np.int64), group_days)
+    cash_weights = (points[None, :] < last_day[:, None]) | (points[None, :] == t_day)
     return _Fund(
         days=days,
         past=past,
@@ -190,6 +199,8 @@ def _fund_side(
         group_project=groups["project"].to_numpy(dtype=np.int64),
         points=points,
         weights=np.nan_to_num(weights),
+        cash_day=np.searchsorted(days, last_day),
+        cash_weights=cash_weights.astype(np.float64),
     )
 
 
@@ -372,10 +383,12 @@ def _fund_paths(
         part = np.where(run.value > 0, fund_value / run.value, 0.0)
     net = group_sum(run.cell_pay, cell_group, groups) - group_costs[None, :]
     mine = net * part[:, fund.group_project]
+    cash = engine.cash[None, :] * part
     future = group_sum(mine, fund.group_day, fund.days.size)
+    future += group_sum(cash, fund.cash_day, fund.days.size)
     flows = future + fund.past[None, :]
     flows[:, fund.t_index] += fund.at_t
     nav = fund.at_t + fund_value.sum(axis=1)
     total = fund.distributed + fund.at_t + future.sum(axis=1)
-    stakes = mine @ fund.weights
+    stakes = mine @ fund.weights + cash @ fund.cash_weights
     return nav, irr_paths(fund.days.astype(np.float64), flows), total, stakes

@@ -10,10 +10,13 @@ and one cost forecast, valued at a given rate of 10%:
   £482,000, not binding);
 - cost forecast 2015-12-31: £9,000;
 - net cash 2015-12-31 = £12,000 + £30,000 − £9,000 = £33,000, 365 days after T:
-  value = £33,000 ÷ 1.10 = £30,000.00;
+  worth £33,000 ÷ 1.10 = £30,000.00 at T;
+- cash the project holds at T: drawn £60,000 + £40,000 + outcome payments £18,000 − spent
+  £40,000 + £9,000 (both 2014-06-30) − returned nil (the interest is dated 2015) = £69,000;
+- value = £69,000 + £30,000 = £99,000.00;
 - holdings: F1/A and CO1/A, loans without terms (no coupon), claims £60,000 and £40,000
-  (cost outstanding) ≥ the value: shared pro rata to commitment 150,000 : 100,000 →
-  F1 £18,000.00, CO1 £12,000.00;
+  (cost outstanding), £100,000 together ≥ the value: shared pro rata to commitment
+  150,000 : 100,000 → F1 £59,400.00, CO1 £39,600.00;
 - current: F1/A marked £61,000 on T; CO1/A unmarked, at cost outstanding £40,000.
 """
 
@@ -75,10 +78,10 @@ def test_propose_gives_the_hand_worked_values(loaded: str) -> None:
     document = json.loads(result.stdout)
     assert document["as_of"] == T
     holdings = {f"{h['holder_id']}/{h['tranche']}": h for h in document["holdings"]}
-    assert holdings["F1/A"]["proposed"] == "18000.00"
+    assert holdings["F1/A"]["proposed"] == "59400.00"
     assert holdings["F1/A"]["current"] == "61000.00"
-    assert holdings["F1/A"]["difference"] == "-43000.00"  # 18,000 − 61,000
-    assert holdings["CO1/A"]["proposed"] == "12000.00"
+    assert holdings["F1/A"]["difference"] == "-1600.00"  # 59,400 − 61,000
+    assert holdings["CO1/A"]["proposed"] == "39600.00"
     assert holdings["CO1/A"]["current"] == "40000.00"
     assert holdings["CO1/A"]["method"] == "dcf_expected_outcomes"
     assert set(document["holdings"][0]) >= {
@@ -86,7 +89,8 @@ def test_propose_gives_the_hand_worked_values(loaded: str) -> None:
         "method", "note",
     }  # fmt: skip
     (project,) = document["projects"]
-    assert project["value"] == "30000.00"
+    assert project["value"] == "99000.00"
+    assert project["cash_held"] == "69000.00"
     assert project["expected_payments"] == "42000.00"  # arrears 12,000 + 30,000
     assert project["expected_costs"] == "9000.00"
     assert project["rate"] == 0.1
@@ -94,18 +98,18 @@ def test_propose_gives_the_hand_worked_values(loaded: str) -> None:
     assert project["performance"][0]["ratio"] == 1.0
     assert project["cap_headroom"] == "440000.00"  # 500,000 − 18,000 paid − 42,000 expected
     assert document["totals"] == {
-        "proposed": "30000.00",
+        "proposed": "99000.00",
         "current": "101000.00",
-        "difference": "-71000.00",  # (18,000 − 61,000) + (12,000 − 40,000)
+        "difference": "-2000.00",  # (59,400 − 61,000) + (39,600 − 40,000)
     }
 
 
 def test_propose_table_csv_and_xlsx(loaded: str, tmp_path: Path) -> None:
     table = run(loaded, "marks", "propose", "--as-of", T, "--rate", "0.10")
     assert table.exit_code == 0, table.stderr
-    assert "£18,000.00" in table.stdout and "£30,000.00" in table.stdout
+    assert "£59,400.00" in table.stdout and "£99,000.00" in table.stdout
     csv = run(loaded, "marks", "propose", "--as-of", T, "--rate", "0.10", "--format", "csv")
-    assert "P1,F1,A,loan,18000.00,61000.00,-43000.00,0.1," in csv.stdout
+    assert "P1,F1,A,loan,59400.00,61000.00,-1600.00,0.1," in csv.stdout
     book = tmp_path / "marks.xlsx"
     xlsx = run(loaded, "marks", "propose", "--as-of", T, "--format", "xlsx", "-o", str(book))
     assert xlsx.exit_code == 0, xlsx.stderr
@@ -143,8 +147,8 @@ def test_accept_then_value_uses_the_accepted_marks(loaded: str, engine: Engine) 
     assert accepted.exit_code == 0, accepted.stderr
     assert "wrote 2 marks dated 2014-12-31, replacing 1" in accepted.stdout
     assert marks_on(engine, DAY) == {
-        "P1/F1/A": "18000.00 dcf_expected_outcomes",
-        "P1/CO1/A": "12000.00 dcf_expected_outcomes",
+        "P1/F1/A": "59400.00 dcf_expected_outcomes",
+        "P1/CO1/A": "39600.00 dcf_expected_outcomes",
     }
     entry = audit.entries(engine)[-1]
     assert entry.command == "marks accept" and entry.user
@@ -163,7 +167,7 @@ def test_accept_then_value_uses_the_accepted_marks(loaded: str, engine: Engine) 
     navs = {
         f"{h['holder_id']}/{h['tranche']}": h["nav"] for h in json.loads(valued.stdout)["holdings"]
     }
-    assert navs == {"F1/A": "18000.00", "CO1/A": "12000.00"}
+    assert navs == {"F1/A": "59400.00", "CO1/A": "39600.00"}
 
 
 def test_accept_one_holding_keeps_the_note(loaded: str, engine: Engine) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from passu.valuation.cash_profile import cash_held
 from passu.valuation.fair_value import (
     ModelInputs,
     accrued_interest,
@@ -217,25 +219,51 @@ def test_nothing_forecast_yet_is_ratio_one() -> None:
     assert p1.value == Decimal("7501.00")
 
 
+def dcms_contract(project_id: str, contract_id: str, metric_id: str) -> dict[str, list[Any]]:
+    """An active project with one contract (cap £1m) that DCMS pays in full, and one
+    metric at £500 an outcome: the tables of ``Ledger.from_records`` they fill."""
+    return {
+        "projects": [project(project_id)],
+        "outcome_contracts": [contract(project_id, contract_id, "1000000")],
+        "contract_payers": [
+            {
+                "contract_id": contract_id,
+                "payer": "DCMS",
+                "payer_kind": "central_government",
+                "share": "1",
+            }
+        ],
+        "outcome_metrics": [
+            {"metric_id": metric_id, "contract_id": contract_id, "name": "n", "price": "500"}
+        ],
+    }
+
+
+def outcome(metric_id: str, period_end: str, forecast: int, achieved: int) -> dict[str, Any]:
+    return {
+        "metric_id": metric_id,
+        "period_end": period_end,
+        "forecast": forecast,
+        "achieved": achieved,
+    }
+
+
+def dcms_paid(contract_id: str, date: str, amount: str) -> dict[str, str]:
+    return {"contract_id": contract_id, "payer": "DCMS", "date": date, "amount": amount}
+
+
 def discounted_project() -> Ledger:
     """P2 bought on 2021-01-01 for £100,000 (F1 £60,000, C9 £40,000) against forecast
     payments of 110 × £500 = £55,000 on 2022-01-01 and 121 × £500 = £60,500 on
     2023-01-01 (365 and 730 days later): 55,000 ÷ 1.1 + 60,500 ÷ 1.21 = 50,000 + 50,000
     = 100,000, so the price is the forecast discounted at 10%."""
     return Ledger.from_records(
-        projects=[project("P2")],
-        outcome_contracts=[contract("P2", "K2", "1000000")],
-        contract_payers=[
-            {"contract_id": "K2", "payer": "DCMS", "payer_kind": "central_government", "share": "1"}
-        ],
-        outcome_metrics=[{"metric_id": "N2", "contract_id": "K2", "name": "n", "price": "500"}],
+        **dcms_contract("P2", "K2", "N2"),
         outcomes=[
-            {"metric_id": "N2", "period_end": "2022-01-01", "forecast": 110, "achieved": 110},
-            {"metric_id": "N2", "period_end": "2023-01-01", "forecast": 121, "achieved": 0},
+            outcome("N2", "2022-01-01", 110, 110),
+            outcome("N2", "2023-01-01", 121, 0),
         ],
-        outcome_payments=[
-            {"contract_id": "K2", "payer": "DCMS", "date": "2022-01-01", "amount": "55000"}
-        ],
+        outcome_payments=[dcms_paid("K2", "2022-01-01", "55000")],
         holdings=[
             holding("P2", "F1", "E", "equity", "60000"),
             holding("P2", "C9", "E", "equity", "40000"),
@@ -381,3 +409,81 @@ def test_vectorised_split_is_largest_remainder(total: int, weights: list[int]) -
     expected = allocate_largest_remainder(total, weights, list(range(len(weights))))
     got = split_largest_remainder(np.array([float(total)]), np.array(weights, dtype=float))
     assert got[0].astype(np.int64).tolist() == expected
+
+
+def spent_project() -> Ledger:
+    """P5, with its spending recorded. F1 draws £100,000 on 2021-01-01 (D₀); the project
+    spends £100,000 on 2022-01-01 (365 days on) and is forecast 220 × £500 = £110,000 on
+    2023-01-01 (730 days on); its cost plan starts on 2024-06-30 (£30,000, against 60 ×
+    £500 = £30,000 forecast that day), and £30,000 spent that day belongs to the plan.
+
+    Calibration: cash held at D₀ = the £100,000 just drawn, so the price less the cash
+    is nil on D₀; then −100,000 at one year and +110,000 at two (the 2024-06-30 spending
+    is not before the plan, so it is not counted twice; the plan's £30,000 against the
+    £30,000 forecast nets to nil): −100,000 ÷ (1 + r) + 110,000 ÷ (1 + r)² = 0 when
+    1 + r = 1.1, so the rate is 10%.
+    """
+    return Ledger.from_records(
+        **dcms_contract("P5", "K5", "N5"),
+        outcomes=[
+            outcome("N5", "2023-01-01", 220, 220),
+            outcome("N5", "2024-06-30", 60, 0),
+        ],
+        outcome_payments=[dcms_paid("K5", "2023-01-01", "110000")],
+        holdings=[holding("P5", "F1", "E", "equity", "100000")],
+        project_flows=[flow("P5", "F1", "E", "2021-01-01", "drawdown", "100000")],
+        project_costs=[
+            {"project_id": "P5", "date": "2022-01-01", "category": "delivery", "amount": "100000"},
+            {"project_id": "P5", "date": "2024-06-30", "category": "delivery", "amount": "30000"},
+        ],
+        cost_forecasts=[
+            {
+                "project_id": "P5",
+                "period_end": "2024-06-30",
+                "category": "delivery",
+                "amount": "30000",
+            }
+        ],
+    )
+
+
+def test_calibration_spends_the_drawdown_and_takes_spending_before_the_plan() -> None:
+    inputs = ModelInputs.from_ledger(spent_project())
+    ((rate, _),) = calibrated_rates(inputs, ["P5"]).values()
+    assert rate == pytest.approx(0.10, abs=1e-9)
+
+
+def test_value_counts_the_cash_the_project_holds() -> None:
+    # at 2023-01-01: drawn 100,000 + paid 110,000 − spent 100,000 = £110,000 held; to come
+    # 60 × ratio (220 ÷ 220 = 1) × £500 = 30,000 − 30,000 of cost on 2024-06-30 = nil
+    fv = propose_fair_values(ModelInputs.from_ledger(spent_project()), dt.date(2023, 1, 1))
+    (p5,) = fv.projects
+    assert (p5.cash_held, p5.value) == (Decimal("110000.00"), Decimal("110000.00"))
+    assert [(h.holder_id, h.proposed) for h in fv.holdings] == [("F1", Decimal("110000.00"))]
+
+
+def test_cash_held_at_each_projects_own_date() -> None:
+    ledger = Ledger.from_records(
+        projects=[project("P5"), project("P6"), project("P7")],
+        project_flows=[
+            flow("P5", "F1", "E", "2021-01-01", "drawdown", "100000"),
+            flow("P6", "F1", "E", "2021-01-01", "drawdown", "10"),
+            flow("P7", "F1", "E", "2021-01-01", "drawdown", "500"),
+            flow("P5", "F1", "E", "2021-03-01", "dividend", "7"),
+        ],
+        project_costs=[
+            {"project_id": "P5", "date": "2021-02-01", "category": "delivery", "amount": "40"},
+            {"project_id": "P5", "date": "2021-05-01", "category": "delivery", "amount": "99"},
+            {"project_id": "P6", "date": "2021-02-01", "category": "delivery", "amount": "20"},
+        ],
+    )
+    held = cash_held(
+        project_flows=ledger.project_flows,
+        project_costs=ledger.project_costs,
+        outcome_payments=ledger.outcome_payments,
+        outcome_contracts=ledger.outcome_contracts,
+        cut={"P5": dt.date(2021, 3, 31), "P6": dt.date(2021, 12, 31), "P7": dt.date(2021, 12, 31)},
+    )
+    # P5: 100,000 − 40 − 7 (the May spending is after its date); P6: 10 − 20 is held as
+    # nil; P7 records no spending, so its cash is not known and not listed
+    assert held == {"P5": pence("99953"), "P6": 0}
