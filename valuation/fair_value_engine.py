@@ -35,7 +35,8 @@ def group_sum(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
         return np.zeros((paths, 0))
     index = (np.arange(paths)[:, None] * groups + group[None, :]).ravel()
     summed = np.bincount(index, weights=values.ravel(), minlength=paths * groups)
-    return summed.reshape(paths, groups)
+    # bincount of no values is int64, whatever the weights: sums are float pence
+    return summed.reshape(paths, groups).astype(np.float64, copy=False)
 
 
 def half_up(values: np.ndarray) -> np.ndarray:

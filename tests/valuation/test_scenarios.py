@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from passu.valuation.fair_value import ModelInputs, propose_fair_values
+from passu.valuation.fair_value_engine import group_sum
 from passu.valuation.ledger import Ledger
 from passu.valuation.returns import xirr
 from passu.valuation.scenarios import (
@@ -195,3 +196,11 @@ def test_irr_paths_matches_xirr() -> None:
     )
     assert rates[0] == pytest.approx(reference.rate, abs=1e-10)
     assert np.isnan(rates[1])
+
+
+def test_group_sum_of_nothing_is_float_pence() -> None:
+    # a fund whose projects have no cash to come (every period past) sums no values:
+    # bincount then gives int64, which the float paths could not be added into
+    summed = group_sum(np.zeros((3, 0)), np.zeros(0, dtype=np.int64), 4)
+    assert summed.dtype == np.float64 and summed.shape == (3, 4)
+    assert not summed.any()
