@@ -51,6 +51,11 @@ def report() -> None:
     is_flag=True,
     help="Lay out every page afresh, neither reading nor writing the pack cache.",
 )
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="The fund-level pack only: no page per project (for ledgers of thousands).",
+)
 @pass_settings
 def committee(
     settings: Settings,
@@ -60,6 +65,7 @@ def committee(
     jobs: int | None,
     cache_dir: Path | None,
     no_cache: bool,
+    summary: bool,
 ) -> None:
     """The investment committee's pack (A4 PDF) from the run saved for the as-of date.
 
@@ -75,6 +81,7 @@ def committee(
     Example:
       passu value --as-of 2026-10-31 --save
       passu report committee --as-of 2026-10-31 -o pack.pdf
+      passu report committee --as-of 2026-10-31 --summary -o fund-pack.pdf
     """
     from passu.portfolio.reporting import committee_bundle
     from passu.reports.committee import committee_pack  # WeasyPrint loads only when used
@@ -99,7 +106,9 @@ def committee(
         "(year-end history recomputed when the run was saved)"
     )
     with writes_to(path), progress_bar(settings, "committee pack") as bar:
-        written = committee_pack(bundle, path, jobs=jobs, cache=cache, progress=bar.update)
+        written = committee_pack(
+            bundle, path, jobs=jobs, cache=cache, progress=bar.update, summary=summary
+        )
     if cache is not None:
         settings.say(
             f"pack cache {cache.folder}: pages of {cache.hits} of "

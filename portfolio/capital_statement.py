@@ -18,7 +18,6 @@ from passu.portfolio.errors import UsageError
 from passu.portfolio.listing import Column, Listing
 from passu.valuation.capital_lines import (
     COLUMNS,
-    LINE_KEYS,
     STATEMENT_LINES,
     reconciles,
     statement_columns,
@@ -27,6 +26,7 @@ from passu.valuation.capital_lines import (
 from passu.valuation.fees import ledger_capital_roll
 from passu.valuation.ledger import Ledger
 from passu.valuation.money import money_text, pence_to_decimal
+from passu.valuation.terms_at import columns_net_of_carry
 
 __all__ = [
     "FORMAT",
@@ -109,6 +109,7 @@ class CapitalStatement:
                     *(pence_to_decimal(a.columns[key][line.key]) for key, _ in COLUMNS),
                 )
                 for line in STATEMENT_LINES
+                if line.key in a.columns["since_inception"]
             )
             who = f"{self.name} ({self.investor_id})" if self.name else self.investor_id
             out.append(
@@ -142,7 +143,10 @@ def ledger_statement(
             f"investor {investor_id!r} has no capital account in {where} by {end} "
             "(no commitment or call dated on or before it)"
         )
-    columns = statement_columns(mine, start, end)
+    # funds with share-class terms: net of carry, as the run has them (issue 14)
+    columns = columns_net_of_carry(
+        f, statement_columns(mine, start, end), statement_windows(start, end)
+    )
     accounts = []
     for (fund, _investor, share_class), lines in sorted(columns.items()):
         for key, values in lines.items():
@@ -182,6 +186,6 @@ def line_listing(statement: CapitalStatement) -> Listing:
             *(pence_to_decimal(a.columns[c][key]) for c, _ in COLUMNS),
         )
         for a in statement.accounts
-        for key in LINE_KEYS
+        for key in a.columns["since_inception"]  # LINE_KEYS; carried_interest with terms
     )
     return Listing(f"Capital account: {statement.investor_id}", columns, rows)

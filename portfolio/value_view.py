@@ -235,7 +235,30 @@ def tables(document: dict[str, Any]) -> list[Listing]:
             notes=() if breaches else (note,),
         )
     )
+    government = document["pari_passu"].get("government", [])
+    if government:  # funds with share-class terms only (issue 14)
+        out.append(government_structure(government))
     return out
+
+
+def government_structure(rows: list[dict[str, Any]]) -> Listing:
+    """``pari_passu.government``: what each government investor received and holds under
+    the fund's structure against one class pro rata to paid-in with no carry."""
+    return _listing(
+        "Pari passu with classes: cost (−) or benefit (+) of the structure to government",
+        rows,
+        (
+            Column("investor_id"),
+            Column("fund_id"),
+            Column("share_class"),
+            Column("actual_value", "money", "received + NAV"),
+            Column("pro_rata_value", "money", "pro rata, no carry"),
+            Column("difference", "money"),
+            Column("irr", "rate"),
+            Column("pro_rata_irr", "rate", "pro rata IRR"),
+            Column("difference_bps", "bps", "IRR difference"),
+        ),
+    )
 
 
 def government_accounts(document: dict[str, Any]) -> Listing:

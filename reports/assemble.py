@@ -61,24 +61,31 @@ def page_sizes(parts: Sequence[RenderedPart]) -> list[tuple[float, float]]:
 
 
 def assemble(
-    parts: Sequence[RenderedPart], furniture: RenderedPart, path: Path, metadata: Metadata
+    parts: Sequence[RenderedPart],
+    furniture: Sequence[RenderedPart],
+    path: Path,
+    metadata: Metadata,
 ) -> None:
-    """Write ``parts`` as one PDF to ``path``, ``furniture`` page i overlaid on page i."""
+    """Write ``parts`` as one PDF to ``path``, the ``furniture``'s page i (its runs of
+    sheets in order) overlaid on page i."""
     total = sum(p.pages for p in parts)
-    if furniture.pages != total:
-        raise ValueError(f"page furniture has {furniture.pages} pages for {total}")
+    sheet_count = sum(f.pages for f in furniture)
+    if sheet_count != total:
+        raise ValueError(f"page furniture has {sheet_count} pages for {total}")
     placed = _placed(parts)
     # Slices of one rendered PDF (units from the pack cache, or cut from one part) are
     # copied from one source, so qpdf copies the fonts and images they share once.
     sources: dict[bytes, pikepdf.Pdf] = {}
     try:
-        for p in (*parts, furniture):
+        for p in (*parts, *furniture):
             if p.pdf not in sources:
                 sources[p.pdf] = pikepdf.open(io.BytesIO(p.pdf))
         pdf = pikepdf.new()
         for p in parts:
             pdf.pages.extend(sources[p.pdf].pages[p.first : p.first + p.pages])
-        sheets = sources[furniture.pdf].pages[furniture.first : furniture.first + total]
+        sheets = [
+            sheet for f in furniture for sheet in sources[f.pdf].pages[f.first : f.first + f.pages]
+        ]
         for page, sheet in zip(pdf.pages, sheets, strict=True):
             page.add_overlay(sheet, pikepdf.Rectangle(page.mediabox))
         sizes = page_sizes(parts)

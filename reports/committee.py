@@ -11,9 +11,11 @@ run and the INDIGO market when loaded. No database is read here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,7 @@ from .project_economics import economics_views
 from .project_facts import project_facts
 from .project_pages import ProjectPage, project_page
 from .render import SafeFetcher, render_html, template_macros
+from .waterfall_page import WaterfallView, government_table, waterfall_views
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,10 @@ class CommitteePack:
     definitions: tuple[Figure, ...]
     sources: tuple[Figure, ...]
     fair_value: tuple[FairValuePage, ...] = ()  # a page per fund (#15)
+    # issue 14: a waterfall page per fund with share-class terms, and what the structure
+    # costs or gives each government investor (on the pari passu page)
+    waterfalls: tuple[WaterfallView, ...] = ()
+    government: Table | None = None
 
 
 def _cover(run: StoredRun, fund_names: dict[str, str], scope_ids: list[str]) -> Cover:
@@ -139,6 +146,8 @@ def build_committee_pack(bundle: CommitteeBundle) -> CommitteePack:
         sections.append(Section("market", "The fund against the market"))
     fair_value = fair_value_pages(document, fund_names)
     sections += [Section(f.anchor, f.title) for f in fair_value]
+    waterfalls = waterfall_views(document)
+    sections += [Section(w.anchor, w.title) for w in waterfalls]
     sections += [Section(p.anchor, p.title) for p in pages]
     sections.append(Section("methods", "Methods and sources"))
     return CommitteePack(
@@ -164,6 +173,8 @@ def build_committee_pack(bundle: CommitteeBundle) -> CommitteePack:
         definitions=DEFINITIONS,
         sources=SOURCES,
         fair_value=fair_value,
+        waterfalls=waterfalls,
+        government=government_table(document, names),
     )
 
 
@@ -171,7 +182,7 @@ def pack_units(pack: CommitteePack, fetcher: SafeFetcher) -> list[Unit]:
     """The body's units in order: the fund's sections, each project's pages, the methods."""
     macros = template_macros("committee_parts.html")
     return [
-        _unit(fetcher, macros.sections, pack),
+        *_section_units(_unit(fetcher, macros.sections, pack)),
         *(_unit(fetcher, macros.project, p) for p in pack.projects),
         _unit(fetcher, macros.methods, pack),
     ]
@@ -204,22 +215,45 @@ def render_committee_pack(
         opening = render_part(_opening(pack, fetcher, placeholders), write=False)
         body = collect()
         for _attempt in range(3):
-            collect = renderer.start([_furniture(pack, page_sizes([opening, *body]))])
+            sizes = page_sizes([opening, *body])
+            collect = renderer.start(_furniture(pack, sizes, renderer.jobs))
             final = render_part(_opening(pack, fetcher, _numbers(pack, [opening, *body])))
-            (furniture,) = collect()
+            furniture = collect()
             if final.pages == opening.pages:
                 break
             opening = final  # the numbers changed the contents' length: number it again
         else:
             raise RuntimeError("the contents would not settle on a page count")
     steps.advance()
-    for part in (final, *body, furniture):
+    for part in (final, *body, *furniture):
         fetcher.requested.extend(part.requested)
     assemble([final, *body], furniture, path, Metadata(_title(pack)))
     if cache is not None:
         cache.finish()
     steps.advance()
     return fetcher
+
+
+# where a fund section starts on a page of its own (report.css: .section breaks before)
+_NEW_PAGE_SECTION = re.compile(r'<section class="section[ "]')
+
+
+def _section_units(unit: Unit) -> list[Unit]:
+    """The fund's sections as one unit per run of sections that starts a page: laid out
+    side by side rather than all in one process (200 projects' portfolio, holders and
+    pari passu tables are the longest layout in the pack, and change every month), and
+    each is a page-aligned unit, so the pages are the same as the sections' together."""
+    starts = [m.start() for m in _NEW_PAGE_SECTION.finditer(unit.html)]
+    if not starts or unit.html[: starts[0]].strip():
+        starts = [0, *starts]
+    ends = [*starts[1:], len(unit.html)]
+    return [
+        Unit(
+            unit.html[start:end],
+            frozenset(uri for uri in unit.allowed_data if uri in unit.html[start:end]),
+        )
+        for start, end in zip(starts, ends, strict=True)
+    ]
 
 
 def _title(pack: CommitteePack) -> str:
@@ -254,19 +288,39 @@ def _numbers(pack: CommitteePack, parts: list[RenderedPart]) -> dict[str, str]:
     return {s.anchor: str(found[s.anchor]) for s in pack.contents}
 
 
-def _furniture(pack: CommitteePack, sizes: list[tuple[float, float]]) -> Part:
-    """The running header and footer and page numbers, one sheet per page of ``sizes``."""
+# Sheets of furniture per run laid out side by side: below about this, a run's fixed
+# cost (fonts, styles) outweighs the layout it shares out
+FURNITURE_SHEETS_PER_RUN = 60
+
+
+def _furniture(pack: CommitteePack, sizes: list[tuple[float, float]], jobs: int) -> list[Part]:
+    """The running header and footer and page numbers, one sheet per page of ``sizes``,
+    in up to ``jobs`` runs of sheets (a 400-page pack's furniture takes as long to lay out
+    as 40 projects' pages, and every pack lays it out afresh)."""
     page_types: dict[tuple[float, float], str] = {}
     for size in sizes:
         page_types.setdefault(size, f"sheet{len(page_types)}")
-    html = render_html(
-        "furniture.html",
-        page_types={name: size for size, name in page_types.items()},
-        sheets=[page_types[size] for size in sizes],
-        footer=pack.footer,
-        illustrative=pack.illustrative is not None,
-    )
-    return Part(html, frozenset(), margin_boxes=True)
+    sheets = [
+        (page_types[size], f"Page {number} of {len(sizes)}")
+        for number, size in enumerate(sizes, start=1)
+    ]
+    runs = max(1, min(jobs, len(sheets) // FURNITURE_SHEETS_PER_RUN))
+    cuts = [len(sheets) * k // runs for k in range(runs + 1)]
+    return [
+        Part(
+            render_html(
+                "furniture.html",
+                page_types={name: size for size, name in page_types.items()},
+                sheets=sheets[start:end],
+                opens=start == 0,
+                footer=pack.footer,
+                illustrative=pack.illustrative is not None,
+            ),
+            frozenset(),
+            margin_boxes=True,
+        )
+        for start, end in pairwise(cuts)
+    ]
 
 
 def committee_pack(
@@ -276,9 +330,17 @@ def committee_pack(
     jobs: int | None = None,
     cache: PackCache | None = None,
     progress: Progress | None = None,
+    summary: bool = False,
 ) -> Path:
-    """Build and render the pack to ``path`` (the function ``passu report committee`` calls)."""
-    render_committee_pack(
-        build_committee_pack(bundle), path, jobs=jobs, cache=cache, progress=progress
-    )
+    """Build and render the pack to ``path`` (the function ``passu report committee`` calls).
+
+    ``summary``: the fund-level pack alone, without a page per project (a ledger of
+    thousands of projects would otherwise make a pack of thousands of pages).
+    """
+    pack = build_committee_pack(bundle)
+    if summary:
+        anchors = {p.anchor for p in pack.projects}
+        contents = tuple(s for s in pack.contents if s.anchor not in anchors)
+        pack = replace(pack, projects=(), contents=contents)
+    render_committee_pack(pack, path, jobs=jobs, cache=cache, progress=progress)
     return path

@@ -40,6 +40,11 @@ MEASURE_LABELS = {
     "co_investors": "Direct co-investors",
 }
 MEASURE_ORDER = tuple(MEASURE_LABELS)
+# A note under a figure shown only for funds with share-class terms (issue 14).
+TERMS_NOTES = {
+    "accrued_carry": "To the carry holder at a hypothetical liquidation at NAV, less carry "
+    "paid. Net IRR, DPI, RVPI and TVPI above are net of it and of the carry paid.",
+}
 
 
 def _text(kind: str, value: Any, places: int = 1) -> str:
@@ -77,6 +82,8 @@ def _fund_figures(fund: dict[str, Any], entry: FundFigure) -> tuple[Figure, ...]
     ]
     if caveats:
         note = "; ".join([note, *caveats] if note else caveats)
+    if value is not None and entry.key in TERMS_NOTES:
+        note = TERMS_NOTES[entry.key]
     if entry.parts:
         shown = [p for p in entry.parts if p.kind != "text"]
         # One reason under the group's last figure, not the same line under each.

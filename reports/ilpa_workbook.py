@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from passu.portfolio.capital_statement import CapitalStatement
 from passu.portfolio.interchange.sheet_text import append_row
-from passu.valuation.capital_lines import COLUMNS, LINE_KEYS, STATEMENT_LINES
+from passu.valuation.capital_lines import COLUMNS, STATEMENT_LINES
 from passu.valuation.ilpa import IlpaQuarter
 from passu.valuation.money import pence_to_decimal
 
@@ -27,6 +27,7 @@ from .workbook import MONEY_FORMAT, MULTIPLE_FORMAT, RATE_FORMAT
 __all__ = ["write_capital_account_workbook", "write_ilpa_workbook"]
 
 _LABELS = {line.key: line.label for line in STATEMENT_LINES} | {"committed": "Commitment"}
+_ORDER = (*(line.key for line in STATEMENT_LINES), "committed")
 _HEADS = ("fund_id", "investor_id", "share_class", "line", "label", *(k for k, _ in COLUMNS))
 
 
@@ -55,7 +56,8 @@ def _money(pence: int | None) -> Any:
 def _account_rows(
     sheet: Worksheet, fund_id: str, investor_id: str, share_class: str, columns: dict[str, Any]
 ) -> None:
-    for key in LINE_KEYS:
+    # LINE_KEYS, and carried_interest for an account of a fund with terms (issue 14)
+    for key in (k for k in _ORDER if k in columns["since_inception"]):
         _row(
             sheet,
             [

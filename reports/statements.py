@@ -24,6 +24,7 @@ from .formatting import MISSING, long_date, money_full, multiple, percent, short
 from .model import Figure, Table
 from .portfolio_tables import PERIOD_MARK, PERIOD_NOTE, period_notes
 from .render import SafeFetcher, render_html, write_pdf
+from .waterfall_page import government_table
 
 Kind = Literal["shareholder", "capital-account"]
 MIN_CLASS_FOR_TOTALS = 3
@@ -40,6 +41,8 @@ class FundSection:
     own_breaches: Table | None
     flows: Table | None
     lines: Table | None = None  # the ILPA capital account since inception (issue 13)
+    # issue 14: what the fund's structure costs or gives this government investor
+    structure: Table | None = None
 
 
 @dataclass(frozen=True)
@@ -294,6 +297,11 @@ def build_statement(bundle: StatementBundle, investor_id: str, kind: Kind) -> St
                 if kind == "capital-account"
                 else None,
                 lines=_lines_table(a),
+                structure=government_table(
+                    document,
+                    {investor_id: str(a["name"] or investor_id)},
+                    account=(investor_id, fund_id, share_class),
+                ),
             )
         )
     info = run.info

@@ -5,6 +5,10 @@ FundStructure.to_document``; docs/run-document.md), under ``fund`` for a one-fun
 under each of ``funds`` for ALL. A fund without it has no page. The page shows the terms,
 the carried interest (paid, accrued at NAV, clawback), each class's tiers to date and at
 a hypothetical liquidation at NAV as a table, and the same as a stacked bar per class.
+
+``government_table``: ``pari_passu.government``, what the structure costs (or gives)
+each government investor against one class pro rata to paid-in with no carry: on the
+pack's pari passu page and, for the investor alone, on its shareholder statement.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import charts
-from .formatting import MISSING, label, money_short, multiple, percent
+from .formatting import MISSING, basis_points, label, money_full, money_short, multiple, percent
 from .model import Chart, Figure, FigureGroup, Table
 
 TIER_NAMES = {
@@ -44,6 +48,60 @@ def waterfall_views(document: dict[str, Any]) -> tuple[WaterfallView, ...]:
         _view(str(f["fund_id"]), f["waterfall"], f.get("accrued_carry"))
         for f in funds
         if f.get("waterfall")
+    )
+
+
+def government_table(
+    document: dict[str, Any],
+    names: dict[str, str],
+    *,
+    account: tuple[str, str, str] | None = None,
+) -> Table | None:
+    """``pari_passu.government`` as a table (``account``: only that (investor_id, fund_id,
+    share_class), for its statement); None when the run has none. Full pounds: the
+    difference is often a few per cent of what is compared, and £2.2m against £2.2m
+    would hide it."""
+    rows = [
+        g
+        for g in document["pari_passu"].get("government", [])
+        if account is None or (g["investor_id"], g["fund_id"], g["share_class"]) == account
+    ]
+    if not rows:
+        return None
+    return Table(
+        headers=(
+            "Investor",
+            "Fund",
+            "Class",
+            "Received + NAV",
+            "Pro rata, no carry",
+            "Cost (−) or benefit (+)",
+            "IRR",
+            "Pro rata IRR",
+            "Difference",
+        ),
+        numeric=(False, False, False, True, True, True, True, True, True),
+        rows=tuple(
+            (
+                f"{names.get(g['investor_id'], g['investor_id'])} ({g['investor_id']})",
+                g["fund_id"],
+                g["share_class"],
+                money_full(g["actual_value"]),
+                money_full(g["pro_rata_value"]),
+                money_full(g["difference"]),
+                percent(g["irr"], 2),
+                percent(g["pro_rata_irr"], 2),
+                basis_points(g["difference_bps"]),
+            )
+            for g in rows
+        ),
+        caption="What the fund's structure costs or gives government, against pari passu",
+        notes=(
+            "Received + NAV: distributions to date and the share of NAV after the "
+            "waterfall (net of accrued carried interest). Pro rata: had every investor been "
+            "in one class, sharing every distribution and NAV pro rata to paid-in, with no "
+            "carried interest.",
+        ),
     )
 
 

@@ -114,6 +114,22 @@ def _per_pound_rows(value: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _without_waterfall(fund: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in fund.items() if k != "waterfall"}
+
+
+def _waterfall_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per fund with terms, class and tier: to date and at liquidation."""
+    funds = document.get("funds") or [document["fund"]]
+    return [
+        {"fund_id": f["fund_id"], "share_class": c["share_class"], "tier": tier, **amounts}
+        for f in funds
+        if f.get("waterfall")
+        for c in f["waterfall"]["classes"]
+        for tier, amounts in c["tiers"].items()
+    ]
+
+
 def write_value_workbook(document: dict[str, Any], path: Path) -> None:
     """Write the run document (docs/run-document.md) to an .xlsx workbook at ``path``."""
     book = Workbook()
@@ -124,13 +140,19 @@ def write_value_workbook(document: dict[str, Any], path: Path) -> None:
     about.column_dimensions["A"].width = 14
     about.column_dimensions["B"].width = 70
 
-    _fields_sheet(book, "fund", document["fund"])
-    _records_sheet(book, "funds", document.get("funds", []))
+    _fields_sheet(book, "fund", _without_waterfall(document["fund"]))
+    _records_sheet(book, "funds", [_without_waterfall(f) for f in document.get("funds", [])])
     _records_sheet(book, "projects", document["projects"])
     _records_sheet(book, "holdings", document["holdings"])
     _records_sheet(book, "investors", document["investors"])
     _records_sheet(book, "share_classes", document["share_classes"])
     _records_sheet(book, "pari_passu_breaches", document["pari_passu"]["breaches"])
+    # funds with share-class terms (issue 14): the waterfall's tiers, the cost to government
+    tiers = _waterfall_rows(document)
+    if tiers:
+        _records_sheet(book, "waterfall", tiers)
+    if document["pari_passu"].get("government"):
+        _records_sheet(book, "pari_passu_government", document["pari_passu"]["government"])
     _records_sheet(book, "forecast_vs_actual", document["outcomes"]["forecast_vs_actual"])
     value = document["social_value"]
     _records_sheet(book, "social_value_by_area", value["by_policy_area"])

@@ -16,8 +16,10 @@ periods end on month-ends and T, so a window from the first day of a month to a
 month-end or T takes whole periods).
 
 ``STATEMENT_LINES`` is the order the lines are shown and written, with the sign each
-movement takes; a later line (issue 14's carried interest) is one more entry here and
-one more column in the roll.
+movement takes. ``carried_interest`` (issue 14) is not a column of the roll: the run
+writes it, since inception at T, for an account of a fund with share-class terms
+(``structure_run.lines_net_of_carry``); ``LINE_KEYS`` are the roll's lines, which the
+statements over a window hold.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ __all__ = [
     "COLUMNS",
     "LINE_KEYS",
     "MOVEMENT_SIGNS",
+    "NOT_ROLLED",
     "STATEMENT_LINES",
     "Line",
     "account_window",
@@ -73,14 +76,17 @@ STATEMENT_LINES: tuple[Line, ...] = (
     Line("unrealised", "Unrealised gain (loss)", 1),
     # Memo: of income, equalisation interest received (+) or paid (−); already in income.
     Line("equalisation_interest", "of which equalisation interest", 0),
+    # Issue 14: the account's part of the accrued carried interest (funds with terms).
+    Line("carried_interest", "Carried interest", -1),
     Line("ending", "Ending balance", 0),
     Line("unfunded", "Unfunded commitment", 0),
     Line("recallable", "of which recallable", 0),
 )
 MOVEMENT_SIGNS: Mapping[str, int] = {line.key: line.sign for line in STATEMENT_LINES if line.sign}
 BALANCE_LINES = ("ending", "committed", "unfunded", "recallable")
-_MOVEMENTS = tuple(MOVEMENT_SIGNS)
-_KEYS = [*(line.key for line in STATEMENT_LINES), "committed"]
+NOT_ROLLED = ("carried_interest",)  # written by the run for funds with terms only
+_MOVEMENTS = tuple(k for k in MOVEMENT_SIGNS if k not in NOT_ROLLED)
+_KEYS = [*(line.key for line in STATEMENT_LINES if line.key not in NOT_ROLLED), "committed"]
 LINE_KEYS = tuple(_KEYS)
 
 
@@ -132,8 +138,8 @@ def account_window(
 
 
 def reconciles(lines: Mapping[str, int]) -> bool:
-    """beginning + Σ signed movements = ending."""
-    moved = sum(sign * int(lines[key]) for key, sign in MOVEMENT_SIGNS.items())
+    """beginning + Σ signed movements = ending (a line not given counts nil)."""
+    moved = sum(sign * int(lines.get(key) or 0) for key, sign in MOVEMENT_SIGNS.items())
     return int(lines["beginning"]) + moved == int(lines["ending"])
 
 

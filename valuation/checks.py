@@ -33,6 +33,7 @@ from .fund_cash import fund_cash_movements
 from .ledger import Ledger
 from .receipts import RECEIPT_KINDS
 from .schema import BY_NAME
+from .structure_run import waterfall_distributions
 
 HOLDING = list(HOLDING_KEYS)
 SHARE_TOLERANCE = Decimal("0.0001")
@@ -58,6 +59,7 @@ __all__ = [
     "project_without_contract",
     "run_checks",
     "stale_mark",
+    "waterfall_distributions",
 ]
 
 
@@ -451,6 +453,12 @@ CHECKS: tuple[Check, ...] = (
         "management_fee_from_terms",
         "a quarter's recorded management fees more than £1 off the fund terms' (fund_terms)",
         management_fee_from_terms,
+    ),
+    Check(
+        "waterfall_distributions",
+        "a class or the carry holder paid more than £1 away from the distribution waterfall "
+        "(class_terms, waterfalls)",
+        waterfall_distributions,
     ),
     Check(
         "mark_before_drawdown",

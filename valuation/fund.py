@@ -15,6 +15,13 @@
 
 Every row used is dated ≤ T, commitments included. With several funds in
 scope (``ALL``) every flow is pooled, as if one fund.
+
+Net of carried interest (issue 14, funds with share-class terms): the carry
+holders' distributions are carried interest, not the investors' returns, and the
+investors hold NAV less the accrued carry. So DPI = distributed to investors /
+PIC, RVPI = (NAV − accrued carry) / PIC, TVPI their sum, and net IRR over the
+investors' calls and distributions and NAV − accrued carry at T. NAV,
+distributed and fund cash stay the fund's. Without terms nothing changes.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from .holdings import pool_value
 from .money import pence_to_decimal
 from .multiples import multiples
 from .returns import IrrResult, xirr
+from .structure_run import without_carry_holders
 
 __all__ = ["FundValue", "value_fund", "value_fund_in"]
 
@@ -98,11 +106,16 @@ def value_fund_in(
     commitments: pd.DataFrame,
     investor_flows: pd.DataFrame,
     fund_expenses: pd.DataFrame,
+    *,
+    carry_holders: Collection[tuple[str, str]] = (),
+    accrued_carry_pence: int = 0,
 ) -> FundValue:
     """``value_fund`` at the book's as-of date, the fund's holdings taken from ``book``.
 
     The book may hold every holding of the portfolio; the funds' own (holder_id
     in ``fund_ids``) are picked out by code, so one book serves every scope.
+    ``carry_holders`` ((fund_id, investor_id)) and ``accrued_carry_pence``: the
+    returns net of carried interest (module docstring).
     """
     scope = list(fund_ids)
     cutoff = book.as_of
@@ -130,8 +143,10 @@ def value_fund_in(
     nav = holdings_nav + cash
     unfunded = committed - paid_in
 
-    net = _net_irr(calls, nav, cutoff)
-    ratios = multiples(paid_in, distributed, nav)
+    investors = without_carry_holders(calls, carry_holders)
+    to_investors = int(investors.loc[investors["kind"] == "distribution", "amount_pence"].sum())
+    net = _net_irr(investors, nav - accrued_carry_pence, cutoff)
+    ratios = multiples(paid_in, to_investors, nav - accrued_carry_pence)
     gross = pool_value(book, fund_label, mine)
     return FundValue(
         fund_id=fund_label,

@@ -5,7 +5,7 @@
 - **capital account** (ILPA Reporting Template): each account's lines for the quarter,
   the year to date and since inception (``capital_lines.statement_columns``), and each
   fund's total (the sum of its accounts, line by line: the fund's ending balance is its
-  NAV);
+  NAV, less the accrued carried interest for a fund with share-class terms);
 - **fees and expenses**, per calendar quarter from the fund's first to this one: the
   management fees charged (the roll's ``management_fees`` summed over the accounts:
   fund_expenses of kind management_fee, fees called from investors included once), the
@@ -15,7 +15,10 @@
   quarter, the fund's flows with its investments (drawdowns out, receipts in) and with
   its investors (calls in, distributions out), and the NAV at the quarter's end; with
   the fund's net IRR (investors' dated flows and the NAV at T), gross IRR (the fund's
-  own holdings' dated flows and their NAV at T), TVPI and DPI since inception at T.
+  own holdings' dated flows and their NAV at T), TVPI and DPI since inception at T; for
+  a fund with share-class terms (issue 14) the capital accounts, net IRR, TVPI and DPI
+  are net of carried interest, as the run's (``terms_at.columns_net_of_carry``,
+  ``fund.value_fund_in``).
 
 Every IRR is ``returns.xirr`` over the dated flows (not the quarterly buckets), so it is
 the run's figure for the same scope and date. Pure: frames in, dataclasses out.
@@ -30,13 +33,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .capital_lines import LINE_KEYS, statement_columns
+from .capital_lines import statement_columns, statement_windows
 from .capital_roll import fund_month_ends, with_flow_defaults
 from .fees import ledger_capital_roll, ledger_quarter_fees
 from .ledger import Ledger
 from .multiples import multiples
 from .receipts import RECEIPT_KINDS
 from .returns import IrrResult, xirr
+from .structure import FundStructure
+from .structure_run import carry_holders, without_carry_holders
+from .terms_at import columns_net_of_carry, structures_on
 
 __all__ = [
     "AccountColumns",
@@ -128,11 +134,14 @@ def ilpa_quarter(ledger: Ledger, quarter: str, fund_ids: Collection[str]) -> Ilp
     funds = sorted(fund_ids)
     roll = ledger_capital_roll(f, end, funds)
     columns = statement_columns(roll, start, end) if len(roll) else {}
+    # funds with share-class terms: net of carry, as the run has them (issue 14)
+    columns = columns_net_of_carry(f, columns, statement_windows(start, end))
+    structures, _ = structures_on(f, funds, end)
     accounts = [AccountColumns(k[0], k[1], k[2], v) for k, v in sorted(columns.items())]
     for fund_id in sorted({a.fund_id for a in accounts}):
         mine = [a for a in accounts if a.fund_id == fund_id]
         total = {
-            c: {line: sum(a.columns[c][line] for a in mine) for line in LINE_KEYS}
+            c: {line: sum(a.columns[c].get(line, 0) for a in mine) for line in mine[0].columns[c]}
             for c in mine[0].columns
         }
         accounts.append(AccountColumns(fund_id, "", "", total))
@@ -145,7 +154,9 @@ def ilpa_quarter(ledger: Ledger, quarter: str, fund_ids: Collection[str]) -> Ilp
         accounts=tuple(accounts),
         fees=_fees(f, roll, end),
         cash_flows=_cash_flows(f, flows, funds, quarter_ends),
-        performance=tuple(_performance(f, flows, fund, end) for fund in funds),
+        performance=tuple(
+            _performance(f, flows, fund, end, structures.get(fund)) for fund in funds
+        ),
     )
 
 
@@ -219,8 +230,14 @@ def _cash_flows(
 
 
 def _performance(
-    ledger: Ledger, flows: pd.DataFrame, fund_id: str, end: dt.date
+    ledger: Ledger,
+    flows: pd.DataFrame,
+    fund_id: str,
+    end: dt.date,
+    structure: FundStructure | None = None,
 ) -> FundPerformance:
+    """The fund's figures at the quarter's end; with terms (``structure``), net IRR and
+    the multiples net of carried interest, as the run's (``fund.value_fund_in``)."""
     series = fund_month_ends(
         [fund_id],
         flows,
@@ -232,15 +249,22 @@ def _performance(
     paid_in, distributed = int(series["calls_pence"]), int(series["distributions_pence"])
     nav, held = int(series["nav_pence"]), int(series["holdings_nav_pence"])
     mine = flows.loc[(flows["fund_id"] == fund_id) & flows["kind"].isin(["call", "distribution"])]
+    if structure is not None:  # the carry holder's flows are carry; NAV less accrued carry
+        mine = without_carry_holders(mine, carry_holders({fund_id: structure}))
+        distributed = int(mine.loc[mine["kind"] == "distribution", "amount_pence"].sum())
+    to_investors = nav - (0 if structure is None else structure.accrued_carry_pence)
     net_dates = [*mine["date"], pd.Timestamp(end)]
     signs = [-1 if k == "call" else 1 for k in mine["kind"]]
-    net_amounts = [*(s * int(a) for s, a in zip(signs, mine["amount_pence"], strict=True)), nav]
+    net_amounts = [
+        *(s * int(a) for s, a in zip(signs, mine["amount_pence"], strict=True)),
+        to_investors,
+    ]
     own = ledger.project_flows.loc[ledger.project_flows["holder_id"] == fund_id]
     own = own.loc[own["kind"].isin(["drawdown", *RECEIPT_KINDS])]
     gross_dates = [*own["date"], pd.Timestamp(end)]
     signs = [-1 if k == "drawdown" else 1 for k in own["kind"]]
     gross_amounts = [*(s * int(a) for s, a in zip(signs, own["amount_pence"], strict=True)), held]
-    ratios = multiples(paid_in, distributed, nav)
+    ratios = multiples(paid_in, distributed, to_investors)
     return FundPerformance(
         fund_id=fund_id,
         paid_in=paid_in,

@@ -15,14 +15,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Literal
 
 import pandas as pd
 
 from .cost_of_capital import CostOfCapital
 from .fund import FundValue
+from .money import pence_to_decimal
 from .pme import fund_pme_figure
 from .returns import xirr
+from .structure import FundStructure
 
 __all__ = [
     "CAPITAL",
@@ -42,7 +45,8 @@ __all__ = [
     "methods",
 ]
 
-Kind = Literal["money", "rate", "multiple", "bps", "count", "text", "group"]
+# ``document``: a JSON object written as it is (a fund's waterfall, issue 14).
+Kind = Literal["money", "rate", "multiple", "bps", "count", "text", "group", "document"]
 
 # The pack's headline groups for fund figures (other groups are the run's other sections).
 CAPITAL = "Capital"
@@ -59,10 +63,14 @@ class FundContext:
     cost: CostOfCapital
     fund_ids: Collection[str]
     as_of: dt.date
-    # Calls negative, distributions positive, dated ≤ T: ``date``, ``amount_pence``.
+    # Calls negative, distributions positive, dated ≤ T: ``date``, ``amount_pence``; the
+    # carry holders' left out (issue 14).
     net_flows: pd.DataFrame
-    nav_pence: int
+    nav_pence: int  # the investors' NAV: the fund's, less any accrued carried interest
     gilt_yields: pd.DataFrame
+    # The structure of each fund in scope with share-class terms (issue 14): none for
+    # funds without terms.
+    structures: tuple[FundStructure, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,9 @@ class FundFigure:
     rank: int = 100
     note_for: str = ""
     only_when_set: bool = False  # shown in the CLI and the pack only when not null
+    # Issue 14: written (and shown) only for a scope with share-class terms, so the
+    # documents of funds without terms keep their bytes; absent, it reads as null.
+    with_terms: bool = False
 
     @property
     def heading(self) -> str:
@@ -140,6 +151,27 @@ _PERIOD = (
     "(same-date flows netted, NAV at T an inflow), shown where the IRR is not annualised "
     "(GIPS); null over a year or more."
 )
+
+
+_NET_OF_CARRY = (
+    " For a fund with share-class terms, net of carried interest: the carry "
+    "holder's distributions are not the investors' and NAV is less the accrued carry."
+)
+
+
+def _accrued_carry(c: FundContext) -> Decimal | None:
+    """Σ accrued carry of the scope's funds with terms; None without terms."""
+    if not c.structures:
+        return None
+    return pence_to_decimal(sum(s.accrued_carry_pence for s in c.structures))
+
+
+def _waterfall(c: FundContext) -> dict[str, Any] | None:
+    """The one fund's waterfall document (``FundStructure.to_document``); None for a fund
+    without terms and for several funds together."""
+    if len(c.structures) != 1 or len(c.fund_ids) != 1:
+        return None
+    return c.structures[0].to_document()
 
 
 def _net_period_return(c: FundContext) -> float | None:
@@ -179,11 +211,13 @@ FUND_FIGURES: tuple[FundFigure, ...] = (
     FundFigure("expenses", "fund expenses", "money", "Σ fund expenses dated ≤ T.",
                "valuation/fund.py: value_fund_in", lambda c: c.fund.expenses, cli=False,
                methods=False),
-    FundFigure("dpi", "DPI", "multiple", "Distributed ÷ paid-in; null before any call.",
+    FundFigure("dpi", "DPI", "multiple",
+               "Distributed ÷ paid-in; null before any call." + _NET_OF_CARRY,
                "valuation/multiples.py", lambda c: c.fund.dpi, pack=RETURNS, rank=4),
-    FundFigure("rvpi", "RVPI", "multiple", "NAV ÷ paid-in.",
+    FundFigure("rvpi", "RVPI", "multiple", "NAV ÷ paid-in." + _NET_OF_CARRY,
                "valuation/multiples.py", lambda c: c.fund.rvpi, pack=RETURNS, rank=5),
-    FundFigure("tvpi", "TVPI", "multiple", "DPI + RVPI: (distributed + NAV) ÷ paid-in.",
+    FundFigure("tvpi", "TVPI", "multiple",
+               "DPI + RVPI: (distributed + NAV) ÷ paid-in." + _NET_OF_CARRY,
                "valuation/multiples.py", lambda c: c.fund.tvpi, pack=RETURNS, rank=3),
     FundFigure("gross_irr", "gross IRR", "rate",
                f"The IRR of the fund's own holdings, pooled; {_IRR_NOTE}.",
@@ -196,7 +230,7 @@ FUND_FIGURES: tuple[FundFigure, ...] = (
                pack=RETURNS, rank=6),
     FundFigure("net_irr", "net IRR", "rate",
                "XIRR of investors' calls (−), distributions (+) and the fund's NAV at T (+); "
-               f"{_IRR_NOTE}.",
+               f"{_IRR_NOTE}." + _NET_OF_CARRY,
                "valuation/fund.py: value_fund_in",
                lambda c: (c.fund.net_irr, c.fund.net_irr_note), noted=True, pack=RETURNS,
                title="net IRR (to investors)", rank=1),
@@ -283,6 +317,23 @@ FUND_FIGURES: tuple[FundFigure, ...] = (
                _PERIOD, "valuation/fund.py: value_fund_in → pool_value",
                lambda c: c.fund.gross_period_return, pack=RETURNS, only_when_set=True,
                methods=False, rank=2),
+    FundFigure("accrued_carry", "accrued carried interest", "money",
+               "For a fund with share-class terms (class_terms, waterfalls): the carried "
+               "interest the waterfall gives the carry holder if NAV were distributed at T "
+               "(hypothetical liquidation, HLBV), over the fund's life and net of any "
+               "clawback, less the carry it was actually paid; the classes' shares of NAV, "
+               "accrued carry and what no class may take add up to NAV. Absent for a fund "
+               "without terms; for several funds together, the sum.",
+               "valuation/structure.py: fund_structure", _accrued_carry, pack=RETURNS,
+               with_terms=True, only_when_set=True, rank=7),
+    FundFigure("waterfall", "distribution waterfall", "document",
+               "A fund with share-class terms: its waterfall's terms, each class's "
+               "contributions, receipts, share of NAV and every tier's amounts, to date "
+               "(the distributions made) and at hypothetical liquidation at NAV, the carry "
+               "paid, accrued and clawed back, and each investor's share of NAV. Absent "
+               "for a fund without terms and for several funds together.",
+               "valuation/structure.py: FundStructure.to_document", _waterfall, cli=False,
+               methods=False, with_terms=True),
 )  # fmt: skip
 
 SECTION_FIGURES: tuple[SectionFigure, ...] = (
@@ -336,7 +387,11 @@ SECTION_FIGURES: tuple[SectionFigure, ...] = (
                   "funds keep their figures). NAV is the ending balance; unfunded = commitment − "
                   "calls (less equalisation interest) + recallable distributions; DPI, TVPI and "
                   "IRR on its own flows and NAV (over flows spanning less than a year the period "
-                  "return instead). The ILPA lines since inception are in capital_account.",
+                  "return instead). The ILPA lines since inception are in capital_account. For a "
+                  "fund with share-class terms the ending balance is the account's share of NAV "
+                  "after the waterfall (hypothetical liquidation), split within its class pro "
+                  "rata to the rolled-forward balances, and the line carried interest is its "
+                  "part of the accrued carry.",
                   "valuation/capital_roll.py, capital_lines.py, capital_accounts.py",
                   methods=False),
     SectionFigure("share_classes", "share_class", "share class", "text",
@@ -351,6 +406,14 @@ SECTION_FIGURES: tuple[SectionFigure, ...] = (
                   "closing that was equalised: NAV and IRR, with equalisation counted as capital "
                   "and its interest as income), when it is listed as excused.",
                   "valuation/pari_passu.py"),
+    SectionFigure("pari_passu", "government", "pari passu with classes: cost to government",
+                  "money",
+                  "For each government investor's class in a fund with share-class terms: what "
+                  "it received + its share of NAV after the waterfall, against its share by "
+                  "paid-in of every distribution and of NAV as if every investor were in one "
+                  "class with no carried interest; the difference in pounds (negative: a cost "
+                  "of the structure to government) and in IRR basis points.",
+                  "valuation/structure_cost.py: government_costs"),
     SectionFigure("outcomes", "payments", "outcome payments", "money",
                   "Achieved against forecast (periods ending ≤ T), payments dated ≤ T against "
                   "caps, cost per outcome, payers' shares, and the derived counts (contracts, "

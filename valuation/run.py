@@ -33,6 +33,7 @@ __all__ = [
     "Claims",
     "Excuse",
     "Fund",
+    "GovernmentShare",
     "Holding",
     "Investor",
     "Outcomes",
@@ -59,6 +60,14 @@ class RunFormatError(ValueError):
 _MONEY: Mapping[str, Kind] = {"kind": "money"}
 _RATE: Mapping[str, Kind] = {"kind": "rate"}
 _MULTIPLE: Mapping[str, Kind] = {"kind": "multiple"}
+# Issue 14: a field written only when set (not None, not empty): funds with share-class
+# terms have it, every other document keeps its bytes; a document without it reads as
+# the field's default.
+_OPTIONAL = "optional"
+
+
+def _unset(value: Any) -> bool:
+    return value is None or (isinstance(value, tuple | list) and not value)
 
 
 def normalise(kind: Kind, value: Any) -> Any:
@@ -131,15 +140,17 @@ class Holding:
     period_return: float | None = field(default=None, metadata=_RATE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CapitalAccountLines:
     """An account's capital account statement since inception at T, in ILPA's lines.
 
     The fields are ``capital_lines.STATEMENT_LINES`` in order (a test holds them
     together): beginning (nil since inception) + contributions by purpose −
     distributions by purpose − management fees − expenses + income + realised +
-    unrealised = ending (the investor's ``nav``); equalisation_interest is the part of
-    income that was equalisation interest; unfunded includes recallable.
+    unrealised − carried interest = ending (the investor's ``nav``);
+    equalisation_interest is the part of income that was equalisation interest;
+    unfunded includes recallable. ``carried_interest`` (issue 14) is written only for
+    an account of a fund with terms (``valuation/structure_run.py``).
     """
 
     beginning: Decimal = field(metadata=_MONEY)
@@ -158,6 +169,7 @@ class CapitalAccountLines:
     realised: Decimal = field(metadata=_MONEY)
     unrealised: Decimal = field(metadata=_MONEY)
     equalisation_interest: Decimal = field(metadata=_MONEY)
+    carried_interest: Decimal | None = field(default=None, metadata={**_MONEY, _OPTIONAL: True})
     ending: Decimal = field(metadata=_MONEY)
     unfunded: Decimal = field(metadata=_MONEY)
     recallable: Decimal = field(metadata=_MONEY)
@@ -238,12 +250,31 @@ class Excuse:
 
 
 @dataclass(frozen=True)
+class GovernmentShare:
+    """What a fund's structure costs (−) or gives (+) a government investor's class
+    against pari passu (``valuation/structure_cost.py``)."""
+
+    investor_id: str
+    fund_id: str
+    share_class: str
+    actual_value: Decimal = field(metadata=_MONEY)
+    pro_rata_value: Decimal = field(metadata=_MONEY)
+    difference: Decimal = field(metadata=_MONEY)
+    irr: float | None = field(metadata=_RATE)
+    pro_rata_irr: float | None = field(metadata=_RATE)
+    difference_bps: float | None = field(metadata={"kind": "bps"})
+
+
+@dataclass(frozen=True)
 class PariPassu:
     ok: bool
     checked: Checked
     breaches: tuple[Breach, ...]
     # Added by issue 13: excused calls and later closings, named rather than breaches.
     excused: tuple[Excuse, ...] = ()
+    # Added by issue 14: each government investor of a fund with terms; written only
+    # when there is one.
+    government: tuple[GovernmentShare, ...] = field(default=(), metadata={_OPTIONAL: True})
 
 
 @dataclass(frozen=True)
@@ -366,6 +397,8 @@ class Fund:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"fund_id": self.fund_id, "funds": list(self.funds)}
         for entry in FUND_FIGURES:
+            if entry.with_terms and self.figures[entry.key] is None:
+                continue  # a fund without terms: its document keeps its bytes
             out[entry.key] = _write_figure(entry, self.figures[entry.key])
             if entry.noted:
                 out[f"{entry.key}_note"] = self.notes[entry.key]
@@ -376,6 +409,9 @@ class Fund:
         figures: dict[str, Any] = {}
         notes: dict[str, str | None] = {}
         for entry in FUND_FIGURES:
+            if entry.with_terms and entry.key not in data:
+                figures[entry.key] = None
+                continue
             if entry.key not in data:
                 raise RunFormatError(
                     f"the stored run has no fund figure {entry.key!r}: it was made by an "
@@ -540,6 +576,7 @@ def _encode(value: Any) -> Any:
             if "kind" in f.metadata
             else _encode(getattr(value, f.name))
             for f in dataclasses.fields(value)
+            if not (f.metadata.get(_OPTIONAL) and _unset(getattr(value, f.name)))
         }
     if isinstance(value, tuple | list):
         return [_encode(v) for v in value]
@@ -571,6 +608,9 @@ def _decode(hint: Any, data: Any) -> Any:
         hints = get_type_hints(hint)
         values = {}
         for f in dataclasses.fields(hint):
+            if f.metadata.get(_OPTIONAL) and f.name not in data:
+                values[f.name] = f.default
+                continue
             raw = data[f.name]
             values[f.name] = (
                 _read(f.metadata["kind"], raw)

@@ -352,23 +352,36 @@ def attributed_flows(ledger: Ledger, fund_id: str, cutoff: pd.Timestamp) -> pd.D
 
 
 def _class_contributions(flows: pd.DataFrame) -> list[tuple[pd.Timestamp, str, int]]:
-    """(date, class, pence): calls less equalisation distributions, netted by date."""
+    """(date, class, pence): calls less equalisation distributions, netted by date.
+
+    An equalisation distribution beyond the class's calls of its day hands back capital
+    the class contributed earlier: it reduces the class's latest earlier contributions
+    (the capital a later closer's equalisation replaced). More than the class ever
+    contributed is refused.
+    """
     signed = np.where(
         flows["kind"] == "call",
         flows["amount_pence"],
         np.where(flows["kind"] == "equalisation_out", -flows["amount_pence"], 0),
     )
     net = flows.assign(signed=signed).groupby(["date", "share_class"], sort=True)["signed"].sum()
-    out: list[tuple[pd.Timestamp, str, int]] = []
+    kept: dict[str, list[tuple[pd.Timestamp, int]]] = {}  # class → (date, pence), in order
     for (day, share_class), pence in net.items():
-        if pence < 0:
+        mine = kept.setdefault(str(share_class), [])
+        if pence > 0:
+            mine.append((pd.Timestamp(day), int(pence)))
+        owed = -int(pence)
+        while owed > 0 and mine:
+            when, latest = mine.pop()
+            if latest > owed:
+                mine.append((when, latest - owed))
+            owed -= min(owed, latest)
+        if owed > 0:
             raise ValueError(
-                f"class {share_class}: equalisation returned more than it paid in on "
+                f"class {share_class}: equalisation returned more than it paid in by "
                 f"{pd.Timestamp(day).date()}"
             )
-        if pence:
-            out.append((pd.Timestamp(day), str(share_class), int(pence)))
-    return out
+    return sorted((day, name, pence) for name, rows in kept.items() for day, pence in rows)
 
 
 def _structure(

@@ -30,17 +30,15 @@ DEFAULT_ALLOCATION_BASIS = "paid_in"  # an empty allocation_basis (valuation/fee
 CLASS_TABLES = ("fund_terms", "class_terms", "waterfalls")  # name a fund's share classes
 SHOWN = 10  # problems named per rule, as the other table rules do
 
-__all__ = ["State", "check"]
+__all__ = ["SHOWN", "State", "check", "flow_rules"]
 
 
 def check(imported: Mapping[str, pd.DataFrame], state: State) -> list[Problem]:
     """Every version-2 problem of an import's final state (``imported``: tables read)."""
     problems: list[Problem] = []
     if "investor_flows" in imported:
-        flows = imported["investor_flows"]
-        problems += _purposes(flows)
-        problems += _recallable_calls(flows)
-        problems += _equalisation_at_first_closing(flows, state)
+        for found in flow_rules(imported["investor_flows"], state):
+            problems += found
     if "fund_terms" in imported:
         terms = imported["fund_terms"]
         problems += _fee_rates(terms)
@@ -56,7 +54,18 @@ def check(imported: Mapping[str, pd.DataFrame], state: State) -> list[Problem]:
         problems += _holding_terms(imported["holding_terms"], state)
     if "commitments" in imported or any(name in imported for name in CLASS_TABLES):
         problems += _classes_held(imported, state)
+    if "commitments" in imported or "waterfalls" in imported:
+        problems += _carry_holder_commits_nothing(imported, state)
     return problems
+
+
+def flow_rules(flows: pd.DataFrame, state: State) -> list[list[Problem]]:
+    """The rules on investor_flows' rows, one list each (a chunk of them at a time)."""
+    return [
+        _purposes(flows),
+        _recallable_calls(flows),
+        _equalisation_at_first_closing(flows, state),
+    ]
 
 
 def _rows(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
@@ -264,6 +273,54 @@ def _carry_holders(waterfalls: pd.DataFrame, state: State) -> list[Problem]:
             f"{row['carry_holder']}, of kind {kind[index]}",
         )
         for index, row in _rows(waterfalls, bad).iterrows()
+    ]
+
+
+def _carry_holder_commits_nothing(
+    imported: Mapping[str, pd.DataFrame], state: State
+) -> list[Problem]:
+    """A carry holder holds no commitment in its fund: carry it also received as an
+    investor could not be told from its return (``valuation/structure.py``). Named on the
+    waterfalls row when that table is imported, else on the commitment."""
+    investors = state("investors", ("investor_id", "kind"))
+    managers = set(investors.loc[investors["kind"].eq("manager"), "investor_id"])
+    waterfalls = state("waterfalls", ("fund_id", "carry_holder"))
+    # a holder of another kind is refused already (``_carry_holders``): once is enough
+    waterfalls = waterfalls[waterfalls["carry_holder"].isin(managers)]
+    commitments = state("commitments", ("fund_id", "investor_id"))
+    both = waterfalls.merge(
+        commitments.drop_duplicates(["fund_id", "investor_id"]),
+        left_on=["fund_id", "carry_holder"],
+        right_on=["fund_id", "investor_id"],
+        suffixes=("", "_commitment"),
+    )
+    if both.empty:
+        return []
+    expected = "a carry holder with no commitment in the fund (commitments.csv)"
+    if "waterfalls" in imported:
+        rows = imported["waterfalls"].merge(both[["fund_id", "carry_holder"]])
+        return [
+            Problem(
+                "waterfalls.csv",
+                int(row[ROW]),
+                "carry_holder",
+                expected,
+                f"{row['carry_holder']}, committed to {row['fund_id']}",
+            )
+            for _, row in rows.drop_duplicates(ROW).head(SHOWN).iterrows()
+        ]
+    rows = imported["commitments"].merge(
+        both[["fund_id", "carry_holder"]].rename(columns={"carry_holder": "investor_id"})
+    )
+    return [
+        Problem(
+            "commitments.csv",
+            int(row[ROW]),
+            "investor_id",
+            "an investor other than the fund's carry holder (waterfalls.csv)",
+            f"{row['investor_id']}, the carry holder of {row['fund_id']}",
+        )
+        for _, row in rows.drop_duplicates(ROW).head(SHOWN).iterrows()
     ]
 
 

@@ -20,10 +20,9 @@ import pandas as pd
 
 from .book import HoldingBook
 from .capital_accounts import CapitalAccount, capital_accounts
-from .capital_lines import window_totals
+from .capital_lines import NOT_ROLLED
 from .claims import ClaimsPosition, claims_position
 from .cost_of_capital import cost_of_capital_in
-from .fees import ledger_capital_roll
 from .fund import value_fund_in
 from .holdings import holding_values, project_values
 from .ledger import Ledger
@@ -42,6 +41,7 @@ from .run import (
     Excuse,
     ForecastRow,
     Fund,
+    GovernmentShare,
     Holding,
     Investor,
     Outcomes,
@@ -58,6 +58,10 @@ from .run import (
 from .share_classes import share_class_values
 from .social_value import SocialValue as SocialValueFigures
 from .social_value import SocialValueReport, social_value
+from .structure import FundStructure
+from .structure_cost import GovernmentCost, government_costs
+from .structure_run import carry_holders, lines_net_of_carry, without_carry_holders
+from .terms_at import AccountLines, capital_lines_at, fund_structures
 
 __all__ = [
     "MONEY_MEASURES",
@@ -103,9 +107,15 @@ def scope_projects(ledger: Ledger, fund_ids: Collection[str]) -> tuple[str, ...]
     return tuple(sorted(str(p) for p in held["project_id"].unique()))
 
 
-def _net_flows(ledger: Ledger, fund_ids: Collection[str], as_of: dt.date) -> pd.DataFrame:
-    """The investors' flows of the funds: calls negative, distributions positive, ≤ T."""
-    flows = ledger.investor_flows
+def _net_flows(
+    ledger: Ledger,
+    fund_ids: Collection[str],
+    as_of: dt.date,
+    carry_holders: Collection[tuple[str, str]] = (),
+) -> pd.DataFrame:
+    """The investors' flows of the funds: calls negative, distributions positive, ≤ T;
+    the carry holders' left out."""
+    flows = without_carry_holders(ledger.investor_flows, carry_holders)
     cutoff = pd.Timestamp(as_of)
     mine = flows.loc[
         flows["fund_id"].isin(list(fund_ids))
@@ -126,9 +136,28 @@ def _fund(
     as_of: dt.date,
     gilt_yields: pd.DataFrame,
     annual_benchmarks: pd.DataFrame,
+    structures: Mapping[str, FundStructure] | None = None,
 ) -> Fund:
+    """The scope's fund figures. ``structures``: the structure of each fund with terms
+    (``terms_at.fund_structures``); when not given, made here at each fund's NAV."""
     f = ledger
     fund = value_fund_in(book, fund_ids, label, f.commitments, f.investor_flows, f.fund_expenses)
+    if structures is None:
+        structures = fund_structures(f, book, fund_ids, as_of, scope=fund)
+    mine = {k: v for k, v in structures.items() if k in fund_ids}
+    holders = carry_holders(mine)
+    accrued = sum(s.accrued_carry_pence for s in mine.values())
+    if mine:  # net of carried interest (valuation/fund.py)
+        fund = value_fund_in(
+            book,
+            fund_ids,
+            label,
+            f.commitments,
+            f.investor_flows,
+            f.fund_expenses,
+            carry_holders=holders,
+            accrued_carry_pence=accrued,
+        )
     held = f.holdings.loc[f.holdings["holder_id"].isin(fund_ids), "project_id"]
     payments = outcome_payments_to_date(f.outcome_payments, f.outcome_contracts, as_of, set(held))
     cost = cost_of_capital_in(
@@ -146,9 +175,10 @@ def _fund(
         cost=cost,
         fund_ids=fund_ids,
         as_of=as_of,
-        net_flows=_net_flows(f, fund_ids, as_of),
-        nav_pence=int(fund.nav * 100),
+        net_flows=_net_flows(f, fund_ids, as_of, holders),
+        nav_pence=int(fund.nav * 100) - accrued,
         gilt_yields=gilt_yields,
+        structures=tuple(mine[k] for k in sorted(mine)),
     )
     figures: dict[str, object] = {}
     notes: dict[str, str | None] = {}
@@ -209,10 +239,15 @@ def value(
     progress(f"valuing {label} as of {as_of}")
     # Every holding valued once; each figure below pools the holdings it needs by code.
     book = HoldingBook(f.holdings, f.project_flows, f.marks, as_of)
-    fund = _fund(f, book, label, fund_ids, as_of, gilt_yields, annual_benchmarks)
+    lines = capital_lines_at(f, fund_ids, as_of)
+    # Funds with share-class terms (issue 14): the waterfall at NAV replaces the plain
+    # allocation; none for the others, which are valued exactly as before.
+    structures = fund_structures(f, book, fund_ids, as_of, lines)
+    fund = _fund(f, book, label, fund_ids, as_of, gilt_yields, annual_benchmarks, structures)
     per_fund = (
         tuple(
-            _fund(f, book, one, (one,), as_of, gilt_yields, annual_benchmarks) for one in fund_ids
+            _fund(f, book, one, (one,), as_of, gilt_yields, annual_benchmarks, structures)
+            for one in fund_ids
         )
         if label == "ALL"
         else ()
@@ -270,17 +305,19 @@ def value(
     progress("capital accounts and pari passu")
     navs = {x.fund_id: x.nav for x in per_fund} if label == "ALL" else {label: fund.nav}
     fund_navs = {one: navs[one] for one in fund_ids}
-    lines = capital_lines_at(f, fund_ids, as_of)
+    # The carry holders' flows are carried interest, not a capital account's.
+    lines = lines_net_of_carry(lines, structures) if structures else lines
+    flows = without_carry_holders(f.investor_flows, carry_holders(structures))
     accounts = capital_accounts(
         fund_navs,
         f.commitments,
-        f.investor_flows,
+        flows,
         as_of,
         balances={k: (v["ending"], v["unfunded"]) for k, v in lines.items()},
     )
-    classes = share_class_values(accounts, f.commitments, f.investor_flows, as_of)
+    classes = share_class_values(accounts, f.commitments, flows, as_of)
     pari = check_share_classes(
-        accounts, f.commitments, f.investor_flows, as_of, capital_lines=lines
+        accounts, f.commitments, flows, as_of, capital_lines=lines
     ) + check_tranches_in(book, scoped)
     who = {r.investor_id: (str(r.name), str(r.kind)) for r in f.investors.itertuples()}
     progress("outcomes, social value and claims")
@@ -348,6 +385,11 @@ def value(
                 Excuse(e.scope, e.id, e.holder_or_investor, e.measures, e.reason)
                 for e in pari.excused
             ),
+            government=tuple(
+                _government(cost)
+                for one in sorted(structures)
+                for cost in government_costs(f, structures[one])
+            ),
         ),
         outcomes=outcomes,
         social_value=social,
@@ -356,34 +398,14 @@ def value(
     )
 
 
-AccountLines = dict[tuple[str, str, str], dict[str, int]]
-
-
-def capital_lines_at(ledger: Ledger, fund_ids: Collection[str], as_of: dt.date) -> AccountLines:
-    """Each account's capital account lines since inception at T (pence), from the roll
-    of ``ledger`` (already read as of T, as ``value`` has it: not cut again).
-
-    The roll (valuation/capital_roll.py) runs per fund, month by month from its first
-    call, on the fund's allocation basis (``fund_terms``; default paid_in). Accounts of
-    a fund with no call by T are not in it.
-    """
-    roll = ledger_capital_roll(ledger, as_of, fund_ids)
-    if roll.empty:
-        return {}
-    totals = window_totals(roll, pd.Timestamp("1900-01-01"), as_of)
-    keys = ("fund_id", "investor_id", "share_class")
-    values = [c for c in totals.columns if c not in keys]
-    return {
-        (str(r[0]), str(r[1]), str(r[2])): dict(zip(values, map(int, r[3:]), strict=True))
-        for r in totals[[*keys, *values]].itertuples(index=False)
-    }
-
-
 def _lines(lines: dict[str, int] | None) -> CapitalAccountLines | None:
     if lines is None:
         return None
     names = [f.name for f in dataclasses.fields(CapitalAccountLines)]
-    return CapitalAccountLines(**{n: pence_to_decimal(lines[n]) for n in names})
+    # carried_interest: only an account of a fund with terms has it (structure_run.py)
+    return CapitalAccountLines(
+        **{n: pence_to_decimal(lines[n]) for n in names if n in lines or n not in NOT_ROLLED}
+    )
 
 
 def _account(
@@ -408,6 +430,21 @@ def _account(
         irr_note=a.irr_note,
         period_return=normalise("rate", a.period_return),
         capital_account=_lines(own),
+    )
+
+
+def _government(cost: GovernmentCost) -> GovernmentShare:
+    record = cost.to_record()
+    return GovernmentShare(
+        investor_id=record["investor_id"],
+        fund_id=record["fund_id"],
+        share_class=record["share_class"],
+        actual_value=record["actual_value"],
+        pro_rata_value=record["pro_rata_value"],
+        difference=record["difference"],
+        irr=normalise("rate", record["irr"]),
+        pro_rata_irr=normalise("rate", record["pro_rata_irr"]),
+        difference_bps=normalise("bps", record["difference_bps"]),
     )
 
 

@@ -104,7 +104,7 @@ PROJECTS = [
     ),
     (
         "YE-HULL", "Youth employment partnership, Hull", "youth employment", "Hull",
-        "Humber Futures", "2021-07-01", None, "active", 2_000_000,
+        "Humber Futures", "2021-07-01", "2027-06-30", "active", 2_000_000,
         [("2021-07-01", 1_000_000), ("2022-01-01", 1_000_000)],
         [("2024-06-30", "repayment", 800_000), ("2025-06-30", "repayment", 1_200_000),
          ("2026-06-30", "dividend", 1_000_000)],
@@ -112,7 +112,7 @@ PROJECTS = [
     ),
     (
         "FC-KENT", "Families on the edge of care, Kent", "children's social care", "Kent",
-        "Garden of England Outcomes", "2021-10-01", None, "active", 2_000_000,
+        "Garden of England Outcomes", "2021-10-01", "2028-09-30", "active", 2_000_000,
         [("2021-10-01", 1_200_000), ("2022-07-01", 800_000)],
         [("2025-12-31", "repayment", 1_200_000)],
         [("2025-12-31", 1_600_000), ("2026-09-30", 1_900_000)], [],

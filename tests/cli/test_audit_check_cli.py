@@ -35,7 +35,7 @@ def test_check_clean_portfolio_exits_0(loaded: Engine, db_url: str) -> None:
     result = run(db_url, "check", "--as-of", "2018-12-31", "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == []
-    assert "14 checks, no findings" in result.stderr
+    assert "15 checks, no findings" in result.stderr
 
 
 def test_check_findings_exit_1_and_name_ids_and_dates(loaded: Engine, db_url: str) -> None:

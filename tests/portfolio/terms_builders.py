@@ -166,6 +166,13 @@ def _set(table: str, row: int, column: str, value: str) -> Mutation:
     return change
 
 
+def _append(table: str, row: dict[str, str]) -> Mutation:
+    def change(t: Tables) -> None:
+        t[table].append(row)
+
+    return change
+
+
 def _both(*changes: Mutation) -> Mutation:
     def change(t: Tables) -> None:
         for one in changes:
@@ -289,6 +296,20 @@ BAD: dict[str, tuple[Mutation, str]] = {
         _set("waterfalls", 0, "carry_holder", "DEPT"),
         "waterfalls.csv, row 1, column carry_holder: expected an investor of kind manager "
         "(investors.csv), found DEPT, of kind government",
+    ),
+    "a carry holder with a commitment in its fund": (
+        _append(
+            "commitments",
+            {
+                "fund_id": "F1",
+                "investor_id": "MGR",
+                "share_class": "A",
+                "amount": "1000",
+                "date": FIRST_CLOSING,
+            },
+        ),
+        "waterfalls.csv, row 1, column carry_holder: expected a carry holder with no "
+        "commitment in the fund (commitments.csv), found MGR, committed to F1",
     ),
     "an unknown carry holder": (
         _set("waterfalls", 0, "carry_holder", "NOBODY"),

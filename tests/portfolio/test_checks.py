@@ -19,7 +19,7 @@ def test_every_check_of_the_one_registry_runs(engine: Engine, tmp_path: Path) ->
     import_portfolio(engine, write_csvs(tmp_path / "p", a_portfolio()), user="t")
     report = check_portfolio(engine, dt.date(2019, 3, 30))
     assert report.checks_run == tuple(check.name for check in CHECKS)
-    assert len(report.checks_run) == 14
+    assert len(report.checks_run) == 15
 
 
 def test_the_small_portfolio_is_clean_until_its_mark_goes_stale(

@@ -204,5 +204,6 @@ def test_both_statements_show_the_ilpa_lines_of_the_stored_run(sample_engine):
             lines = account["capital_account"]
             assert shown == {labels[k]: money_full(v) for k, v in lines.items()}
             assert shown["Ending balance"] == money_full(account["nav"])
-            moved = sum(sign * Decimal(lines[key]) for key, sign in MOVEMENT_SIGNS.items())
+            # carried_interest: only an account of a fund with terms has the line
+            moved = sum(sign * Decimal(lines.get(key, "0")) for key, sign in MOVEMENT_SIGNS.items())
             assert Decimal(lines["beginning"]) + moved == Decimal(lines["ending"])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from passu.reports.formatting import basis_points
 from passu.reports.render import template_macros
-from passu.reports.waterfall_page import waterfall_views
+from passu.reports.waterfall_page import government_table, waterfall_views
 
 
 def tiers(**amounts: tuple[str, str]) -> dict[str, dict[str, str]]:
@@ -111,3 +112,34 @@ def test_the_macro_places_the_page() -> None:
     assert 'id="waterfall-F1"' in html
     assert "Waterfall: F1" in html
     assert "£352k" in html
+
+
+# test_structure_run.py's junior government investor: 552,000 received and held against
+# 320,000 pro rata, a benefit of 232,000; IRR 28.3% against 40% pro rata.
+GOVERNMENT = {
+    "investor_id": "GOV",
+    "fund_id": "F1",
+    "share_class": "J",
+    "actual_value": "552000.00",
+    "pro_rata_value": "320000.00",
+    "difference": "232000.00",
+    "irr": 0.2834,
+    "pro_rata_irr": 0.4,
+    "difference_bps": -1166.0,
+}
+
+
+def test_the_cost_to_government_table() -> None:
+    document = {**a_document(), "pari_passu": {"government": [GOVERNMENT]}}
+    table = government_table(document, {"GOV": "Department"})
+    assert table is not None
+    assert table.rows == (
+        ("Department (GOV)", "F1", "J", "£552k", "£320k", "£232k", "28.34%", "40.00%",
+         basis_points(-1166.0)),
+    )  # fmt: skip
+    # on the investor's statement, its own row only, in full pounds
+    own = government_table(document, {"GOV": "Department"}, account=("GOV", "F1", "J"))
+    assert own is not None and own.rows[0][3:6] == ("£552,000.00", "£320,000.00", "£232,000.00")
+    assert government_table(document, {}, account=("GOV", "F1", "S")) is None
+    # a run without terms has no table
+    assert government_table({**a_document(), "pari_passu": {"ok": True}}, {}) is None

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import passu
-from passu.valuation.capital_lines import LINE_KEYS, STATEMENT_LINES, reconciles
+from passu.valuation.capital_lines import LINE_KEYS, NOT_ROLLED, STATEMENT_LINES, reconciles
 from passu.valuation.ledger import Ledger
 from passu.valuation.run import CapitalAccountLines, Investor, Run
 
@@ -102,13 +102,16 @@ def lines(investor: Investor) -> dict[str, int]:
     return {
         f.name: int(getattr(investor.capital_account, f.name) * 100)
         for f in dataclasses.fields(CapitalAccountLines)
+        if getattr(investor.capital_account, f.name) is not None  # carried_interest: terms
     }
 
 
 def test_the_runs_lines_are_the_statements_lines_in_order() -> None:
     names = [f.name for f in dataclasses.fields(CapitalAccountLines)]
     assert names == [line.key for line in STATEMENT_LINES]
-    assert [*names, "committed"] == list(LINE_KEYS)
+    # carried_interest (issue 14) is the run's, for funds with terms: not a roll line
+    assert [*(n for n in names if n not in NOT_ROLLED), "committed"] == list(LINE_KEYS)
+    assert NOT_ROLLED == ("carried_interest",)
 
 
 # --- a late closer -------------------------------------------------------------------
@@ -320,7 +323,8 @@ def test_capital_account_round_trips_through_the_document() -> None:
     assert Run.from_json(text).to_json() == text
     document = json.loads(text)
     account = document["investors"][0]["capital_account"]
-    assert list(account) == [line.key for line in STATEMENT_LINES]
+    # a fund without share-class terms has no carried_interest line (issue 14)
+    assert list(account) == [line.key for line in STATEMENT_LINES if line.key not in NOT_ROLLED]
     assert account["ending"] == document["investors"][0]["nav"] == "47250.00"
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from passu.valuation import checks, claim_checks, fees
+from passu.valuation import checks, claim_checks, fees, structure_run
 from passu.valuation.checks import Finding
 from passu.valuation.ledger import Ledger
 
@@ -552,11 +552,11 @@ def test_payments_on_verified_claims_within_amount_are_clean():
 
 def test_every_check_is_in_the_one_registry_once_under_its_own_name():
     registered = [check.name for check in checks.CHECKS]
-    assert len(registered) == len(set(registered)) == 14
-    # every public function of the three modules taking (ledger, as_of) is a check
+    assert len(registered) == len(set(registered)) == 15
+    # every public function of the four modules taking (ledger, as_of) is a check
     defined = {
         name
-        for module in (checks, claim_checks, fees)
+        for module in (checks, claim_checks, fees, structure_run)
         for name, value in vars(module).items()
         if inspect.isfunction(value)
         and value.__module__ == module.__name__
