@@ -338,9 +338,11 @@ def fund_scope(frames: Ledger, fund_id: str | None) -> tuple[str, tuple[str, ...
 is_illustrative = valuer.is_illustrative
 scope_outcomes = valuer.scope_outcomes
 
+# funds.csv marks a fund illustrative: the sample (synthetic detail that reproduces a
+# published programme's totals) and examples/blended (made up throughout) both are
 ILLUSTRATIVE = (
-    "Illustrative data: the sample portfolio's project detail is synthetic, "
-    "built to reproduce a published programme's totals."
+    "Illustrative data (marked so in funds.csv): names and project detail are made up, "
+    "not a real fund's."
 )
 
 

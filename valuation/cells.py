@@ -11,10 +11,12 @@ columns: a ledger has millions of rows.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
+import numpy as np
 import pandas as pd
 
 from passu.valuation.problems import LedgerInputError, Problem, show
@@ -50,13 +52,13 @@ def canonical_frame(raw: RawTable, spec: TableSchema) -> tuple[pd.DataFrame, lis
     out = pd.DataFrame(index=frame.index)
     for col in spec.columns:
         cells = frame[col.name] if col.name in frame.columns else pd.Series("", index=frame.index)
-        text, col_problems = canonical_column(cells.astype(str), col, raw.file)
+        text, col_problems = canonical_column(cells.astype(str), col, raw.file, raw.first_row)
         out[col.name] = text
         problems.extend(col_problems)
     if spec.attributes:
         extra = [h for h in raw.header if h not in spec.column_names]
         out[ATTRIBUTES] = _attributes(frame, extra)
-    out[ROW] = range(1, len(out) + 1)
+    out[ROW] = range(raw.first_row, raw.first_row + len(out))
     return out, problems
 
 
@@ -97,23 +99,46 @@ def _attributes(frame: pd.DataFrame, extra: list[str]) -> pd.Series:
     )
 
 
-def canonical_column(cells: pd.Series, col: Col, file: str) -> tuple[pd.Series, list[Problem]]:
-    """Validate one column; returns canonical text and the problems (capped per column)."""
-    raw = cells.astype(str)
+def canonical_column(
+    cells: pd.Series, col: Col, file: str, first_row: int = 1
+) -> tuple[pd.Series, list[Problem]]:
+    """Validate one column; returns canonical text and the problems (capped per column).
+
+    ``first_row`` is the file's row number of the first cell (a chunk of a long file);
+    the problems of a file read in chunks are capped again by ``cap_problems``.
+
+    A cell's text and its problems depend on its value alone, and a ledger's columns
+    repeat a few thousand values (ids, dates, amounts) over a million rows: each
+    distinct value is checked once and the outcome spread back over the rows.
+    """
+    codes, distinct = pd.factorize(cells.astype(str).to_numpy(dtype=object))
+    text, failures = _canonical_values(pd.Series(distinct, dtype=object), col)
+    problems: list[Problem] = []
+    for mask, expected, shown in failures:
+        bad = mask[codes].nonzero()[0]
+        for i in bad[:MAX_PROBLEMS_PER_COLUMN]:
+            row = int(i) + first_row
+            problems.append(Problem(file, row, col.name, expected, show(shown.iloc[codes[i]])))
+        if len(bad) > MAX_PROBLEMS_PER_COLUMN:
+            problems.append(_more_like_these(file, col.name, expected, len(bad)))
+    spread = text.astype(object).to_numpy()[codes]
+    return pd.Series(spread, index=cells.index, dtype=object), problems
+
+
+# A kind of bad cell: which distinct values have it, what was expected, what to show.
+_Failure = tuple[np.ndarray, str, pd.Series]
+
+
+def _canonical_values(raw: pd.Series, col: Col) -> tuple[pd.Series, list[_Failure]]:
+    """``canonical_column`` over distinct values: their canonical text and failures."""
     stripped = raw.str.strip()
     empty = stripped.eq("")
-    problems: list[Problem] = []
+    failures: list[_Failure] = []
 
     def fail(mask: pd.Series, expected: str, found: pd.Series | None = None) -> None:
-        bad = mask.to_numpy().nonzero()[0]
-        shown = raw if found is None else found
-        for i in bad[:MAX_PROBLEMS_PER_COLUMN]:
-            problems.append(Problem(file, int(i) + 1, col.name, expected, show(shown.iloc[i])))
-        if len(bad) > MAX_PROBLEMS_PER_COLUMN:
-            more = len(bad) - MAX_PROBLEMS_PER_COLUMN
-            problems.append(
-                Problem(file, None, col.name, f"{expected} (and {more} more rows like these)")
-            )
+        bad = np.asarray(mask.to_numpy(), dtype=bool)
+        if bad.any():
+            failures.append((bad, expected, raw if found is None else found))
 
     if col.required:
         fail(empty, f"a value ({_describe(col)})")
@@ -159,7 +184,42 @@ def canonical_column(cells: pd.Series, col: Col, file: str) -> tuple[pd.Series, 
         text = _money(stripped, present, col, fail)
     elif col.kind in ("fraction", "decimal"):
         text = _decimal(stripped, present, col, fail)
-    return text.astype(object), problems
+    return text, failures
+
+
+def _more_like_these(file: str, column: str, expected: str, bad: int) -> Problem:
+    """The line after the first few bad cells of one kind: how many more there are."""
+    more = bad - MAX_PROBLEMS_PER_COLUMN
+    return Problem(file, None, column, f"{expected} (and {more} more rows like these)")
+
+
+_MORE = re.compile(r"(?s)(.*) \(and ([0-9]+) more rows like these\)")
+
+
+def cap_problems(problems: Sequence[Problem]) -> list[Problem]:
+    """The cell problems of a file checked in chunks, capped as if checked at once.
+
+    Each chunk names its first few bad cells of each kind (a column and what was
+    expected), then how many more; together, the first few of the file are named and
+    the rest counted, in the order the kinds first appear.
+    """
+    named: dict[tuple[str, str | None, str], list[Problem]] = {}
+    counts: dict[tuple[str, str | None, str], int] = {}
+    for problem in problems:
+        more = _MORE.fullmatch(problem.expected) if problem.row is None else None
+        expected = more.group(1) if more else problem.expected
+        key = (problem.file, problem.column, expected)
+        named.setdefault(key, [])
+        counts[key] = counts.get(key, 0) + (int(more.group(2)) if more else 1)
+        if not more:
+            named[key].append(problem)
+    capped: list[Problem] = []
+    for key, first in named.items():
+        capped += first[:MAX_PROBLEMS_PER_COLUMN]
+        if counts[key] > MAX_PROBLEMS_PER_COLUMN:
+            file, column, expected = key
+            capped.append(_more_like_these(file, column or "", expected, counts[key]))
+    return capped
 
 
 _ID_CHARACTERS = (
@@ -273,27 +333,7 @@ def parse_tables(
     A whole portfolio must hold every required table; an append (``append``) holds
     flow tables only. Raises ``LedgerInputError`` with every problem found.
     """
-    problems: list[Problem] = []
-    if append:
-        for name, table in tables.items():
-            if name not in FLOW_TABLES:
-                problems.append(
-                    Problem(
-                        table.file,
-                        None,
-                        None,
-                        f"only flow tables with --append ({', '.join(FLOW_TABLES)})",
-                        name,
-                    )
-                )
-    else:
-        for name in REQUIRED_TABLES:
-            if name not in tables:
-                problems.append(
-                    Problem(
-                        f"{name}.csv", None, None, "this required table in the import", "it missing"
-                    )
-                )
+    problems = table_set_problems({name: table.file for name, table in tables.items()}, append)
     if problems:
         raise LedgerInputError(problems)
     frames: dict[str, pd.DataFrame] = {}
@@ -304,6 +344,33 @@ def parse_tables(
     if problems:
         raise LedgerInputError(problems)
     return frames
+
+
+def table_set_problems(files: Mapping[str, str], append: bool) -> list[Problem]:
+    """The tables an import holds (name → file), against what it must hold: every
+    required table, or with ``append`` flow tables only."""
+    problems: list[Problem] = []
+    if append:
+        for name, file in files.items():
+            if name not in FLOW_TABLES:
+                problems.append(
+                    Problem(
+                        file,
+                        None,
+                        None,
+                        f"only flow tables with --append ({', '.join(FLOW_TABLES)})",
+                        name,
+                    )
+                )
+    else:
+        for name in REQUIRED_TABLES:
+            if name not in files:
+                problems.append(
+                    Problem(
+                        f"{name}.csv", None, None, "this required table in the import", "it missing"
+                    )
+                )
+    return problems
 
 
 def table_order(name: str) -> int:

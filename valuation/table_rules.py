@@ -17,7 +17,7 @@ import pandas as pd
 from passu.valuation import terms_rules
 from passu.valuation.cells import ROW
 from passu.valuation.problems import Problem, show
-from passu.valuation.schema import BY_NAME, SCHEMAS, TableSchema
+from passu.valuation.schema import BY_NAME, SCHEMAS, Ref, TableSchema
 
 # Distinct values of some columns of a table as stored (used for tables not read).
 Fetch = Callable[[str, tuple[str, ...]], pd.DataFrame]
@@ -35,18 +35,53 @@ def validate(
     imported: Mapping[str, pd.DataFrame],
     fetch: Fetch,
     library_codes: frozenset[str] = frozenset(),
+    streamed: frozenset[str] = frozenset(),
 ) -> list[Problem]:
     """Every problem across rows and tables, with ``imported`` as canonical text frames.
 
     Keys used once; references resolving (both ways: a stored row a read table
     removes is named too); then the format's rules (``_rules``). ``library_codes``
     are unit-value codes allowed besides the tables' own (the GMCA library's).
+    ``streamed`` are flow tables the import holds but ``imported`` does not: their
+    rows are checked a chunk at a time (``flow_row_rules``) and ``fetch`` reads them
+    as the import leaves them, so that a ledger of millions of flows is never whole
+    in memory.
     """
     problems: list[Problem] = []
     for name, frame in imported.items():
         problems += _duplicate_keys(BY_NAME[name], frame)
-    problems += _references(imported, fetch)
+    problems += _references(imported, fetch, streamed)
     problems += _rules(imported, fetch, library_codes)
+    return problems
+
+
+def flow_row_rules(
+    name: str, chunk: pd.DataFrame, imported: Mapping[str, pd.DataFrame], fetch: Fetch
+) -> list[list[Problem]]:
+    """The rules that judge a flow table's rows one at a time, over one chunk of them.
+
+    ``imported`` holds the import's other tables (not flow tables, which the rules
+    never look up). One list per rule, each naming at most ``terms_rules.SHOWN``
+    rows: ``first_named`` keeps a file's first rows of each rule across its chunks,
+    as ``validate`` names them when the whole table is read at once.
+    """
+    spec = BY_NAME[name]
+    view = {**imported, name: chunk}
+    groups = [_reference(spec, ref, view, fetch) for ref in spec.refs]
+    if name == "project_costs":
+        groups += _innovation_cost_groups(view, fetch)
+    if name == "outcome_payments":
+        groups.append(_payment_claims(view, fetch))
+    if name == "investor_flows":
+        groups += terms_rules.flow_rules(chunk, lambda n, cols: _state(n, cols, view, fetch))
+    return groups
+
+
+def first_named(chunks: list[list[list[Problem]]]) -> list[Problem]:
+    """The problems of ``flow_row_rules`` over every chunk: each rule's first rows."""
+    problems: list[Problem] = []
+    for rule in zip(*chunks, strict=True):
+        problems += [p for found in rule for p in found][: terms_rules.SHOWN]
     return problems
 
 
@@ -69,55 +104,68 @@ def _state(
     return fetch(name, columns)
 
 
-def _references(imported: Mapping[str, pd.DataFrame], fetch: Fetch) -> list[Problem]:
+def _references(
+    imported: Mapping[str, pd.DataFrame], fetch: Fetch, streamed: frozenset[str]
+) -> list[Problem]:
     problems: list[Problem] = []
     for spec in SCHEMAS:
+        if spec.name in streamed:
+            continue  # its rows are checked chunk by chunk (flow_row_rules)
         for ref in spec.refs:
-            if spec.name not in imported and ref.table not in imported:
-                continue
-            child = _state(
-                spec.name,
-                (*ref.columns, ROW) if spec.name in imported else ref.columns,
-                imported,
-                fetch,
+            if spec.name in imported or ref.table in imported:
+                problems += _reference(spec, ref, imported, fetch)
+    return problems
+
+
+def _reference(
+    spec: TableSchema, ref: Ref, imported: Mapping[str, pd.DataFrame], fetch: Fetch
+) -> list[Problem]:
+    """One reference resolving: each row read naming a parent row there, or (for a
+    table not read) each stored row still finding its parent."""
+    child = _state(
+        spec.name,
+        (*ref.columns, ROW) if spec.name in imported else ref.columns,
+        imported,
+        fetch,
+    )
+    parent = _state(ref.table, ref.target, imported, fetch)
+    cols = list(ref.columns)
+    present = child[cols].ne("").all(axis=1)
+    child = child[present]
+    if child.empty:
+        return []
+    keys = pd.MultiIndex.from_frame(parent[list(ref.target)].astype(str))
+    wanted = pd.MultiIndex.from_frame(child[cols].astype(str))
+    missing = ~wanted.isin(keys)
+    if not missing.any():
+        return []
+    bad = child[missing]
+    target = f"{ref.table}.csv ({', '.join(ref.target)})"
+    problems: list[Problem] = []
+    if spec.name in imported:
+        for _, row in bad.head(10).iterrows():
+            value = "/".join(str(row[c]) for c in cols)
+            problems.append(
+                Problem(
+                    spec.file,
+                    int(row[ROW]),
+                    cols[-1],
+                    f"a reference to {target}",
+                    f"unknown {show(value)}",
+                )
             )
-            parent = _state(ref.table, ref.target, imported, fetch)
-            cols = list(ref.columns)
-            present = child[cols].ne("").all(axis=1)
-            child = child[present]
-            if child.empty:
-                continue
-            keys = pd.MultiIndex.from_frame(parent[list(ref.target)].astype(str))
-            wanted = pd.MultiIndex.from_frame(child[cols].astype(str))
-            missing = ~wanted.isin(keys)
-            if not missing.any():
-                continue
-            bad = child[missing]
-            target = f"{ref.table}.csv ({', '.join(ref.target)})"
-            if spec.name in imported:
-                for _, row in bad.head(10).iterrows():
-                    value = "/".join(str(row[c]) for c in cols)
-                    problems.append(
-                        Problem(
-                            spec.file,
-                            int(row[ROW]),
-                            cols[-1],
-                            f"a reference to {target}",
-                            f"unknown {show(value)}",
-                        )
-                    )
-            else:
-                for value in bad[cols].drop_duplicates().head(10).itertuples(index=False):
-                    shown = "/".join(value)
-                    problems.append(
-                        Problem(
-                            BY_NAME[ref.table].file,
-                            None,
-                            ref.target[-1],
-                            f"every {ref.table} row that stored {spec.name} rows refer to",
-                            f"{show(shown)} removed",
-                        )
-                    )
+    else:
+        for value in bad[cols].drop_duplicates().head(10).itertuples(index=False):
+            shown = "/".join(value)
+            problems.append(
+                Problem(
+                    BY_NAME[ref.table].file,
+                    None,
+                    ref.target[-1],
+                    f"every {ref.table} row that stored {spec.name} rows refer to",
+                    f"{show(shown)} removed",
+                )
+            )
     return problems
 
 
@@ -226,16 +274,26 @@ def _date_order(frame: pd.DataFrame, file: str, start: str, end: str) -> list[Pr
 
 
 def _innovation_costs(imported: Mapping[str, pd.DataFrame], fetch: Fetch) -> list[Problem]:
+    return [p for found in _innovation_cost_groups(imported, fetch) for p in found]
+
+
+def _innovation_cost_groups(
+    imported: Mapping[str, pd.DataFrame], fetch: Fetch
+) -> list[list[Problem]]:
+    """Three rules, one list each: a cost missing its innovation, a cost naming one
+    though not an innovation cost, and one naming another project's innovation."""
     if "project_costs" not in imported:
-        return []
+        return [[], [], []]
     costs = imported["project_costs"]
     innovations = _state("innovations", ("innovation_id", "project_id"), imported, fetch)
     owner = dict(zip(innovations["innovation_id"], innovations["project_id"], strict=True))
-    problems = []
+    missing_problems: list[Problem] = []
+    stray_problems: list[Problem] = []
+    wrong_problems: list[Problem] = []
     is_innovation = costs["category"].eq("innovation")
     missing = costs[is_innovation & costs["innovation_id"].eq("")]
     for _, row in missing.head(10).iterrows():
-        problems.append(
+        missing_problems.append(
             Problem(
                 "project_costs.csv",
                 int(row[ROW]),
@@ -246,7 +304,7 @@ def _innovation_costs(imported: Mapping[str, pd.DataFrame], fetch: Fetch) -> lis
         )
     stray = costs[~is_innovation & costs["innovation_id"].ne("")]
     for _, row in stray.head(10).iterrows():
-        problems.append(
+        stray_problems.append(
             Problem(
                 "project_costs.csv",
                 int(row[ROW]),
@@ -259,7 +317,7 @@ def _innovation_costs(imported: Mapping[str, pd.DataFrame], fetch: Fetch) -> lis
     wrong = named[named["innovation_id"].map(owner).fillna("") != named["project_id"]]
     wrong = wrong[wrong["innovation_id"].isin(owner)]
     for _, row in wrong.head(10).iterrows():
-        problems.append(
+        wrong_problems.append(
             Problem(
                 "project_costs.csv",
                 int(row[ROW]),
@@ -268,7 +326,7 @@ def _innovation_costs(imported: Mapping[str, pd.DataFrame], fetch: Fetch) -> lis
                 f"{row['innovation_id']} of project {owner[row['innovation_id']]}",
             )
         )
-    return problems
+    return [missing_problems, stray_problems, wrong_problems]
 
 
 def _claims(claims: pd.DataFrame) -> list[Problem]:

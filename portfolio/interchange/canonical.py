@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, select
 
 from passu.portfolio.interchange.parse import ATTRIBUTES
 from passu.portfolio.interchange.tables import Col, TableSpec
@@ -65,18 +65,28 @@ def formatter(col: Col):  # type: ignore[no-untyped-def]
 
 
 def read_canonical(
-    conn: Connection, spec: TableSpec, with_ids: bool = False, columns: tuple[str, ...] = ()
+    conn: Connection,
+    spec: TableSpec,
+    with_ids: bool = False,
+    columns: tuple[str, ...] = (),
+    table: Table | None = None,
 ) -> pd.DataFrame:
-    """The stored table as canonical text, in one query, sorted by key (flows: all columns)."""
+    """The stored table as canonical text, in one query, sorted by key (flows: all columns).
+
+    With ``columns``, only those columns' distinct values (the rules look values up:
+    a million flows name ten thousand holdings). ``table`` reads another table of the
+    same columns (an import's staging table) instead of the stored one.
+    """
     wanted = columns or spec.column_names
-    table = spec.table
+    table = spec.table if table is None else table
     selected: list[Any] = [table.c[c] for c in wanted]
     if spec.attributes and not columns:
         selected.append(table.c[ATTRIBUTES])
-    pk = next(iter(table.primary_key.columns))
     if with_ids:
+        pk = next(iter(table.primary_key.columns))
         selected.append(pk.label(ROW_ID))
-    rows = conn.execute(select(*selected)).all()
+    query = select(*selected)
+    rows = conn.execute(query.distinct() if columns else query).all()
     names = [*wanted, *([ATTRIBUTES] if spec.attributes and not columns else [])]
     frame = pd.DataFrame(rows, columns=[*names, *([ROW_ID] if with_ids else [])], dtype=object)
     for name in wanted:

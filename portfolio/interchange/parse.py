@@ -7,8 +7,6 @@ problems on as portfolio's ``Problem`` and ``InputError``, which the CLI prints.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 
 from passu.portfolio.errors import InputError, Problem
@@ -25,7 +23,6 @@ __all__ = [
     "canonical_column",
     "canonical_frame",
     "input_error",
-    "parse_tables",
 ]
 
 
@@ -38,13 +35,3 @@ def canonical_frame(raw: RawTable, spec: TableSchema) -> tuple[pd.DataFrame, lis
     """The table as canonical text (``""`` for empty), plus every problem found."""
     frame, found = cells.canonical_frame(raw, spec)
     return frame, list(found)
-
-
-def parse_tables(
-    tables: Mapping[str, RawTable], *, append: bool = False
-) -> dict[str, pd.DataFrame]:
-    """Every table checked cell by cell (``valuation.cells.parse_tables``); raises InputError."""
-    try:
-        return cells.parse_tables(tables, append=append)
-    except valuation_problems.LedgerInputError as error:
-        raise input_error(error) from None

@@ -27,7 +27,14 @@ from passu.valuation.problems import LedgerInputError
 from passu.valuation.raw_tables import MAX_COLUMNS, RawTable, known
 from passu.valuation.schema import BY_NAME
 
-__all__ = ["RawPortfolio", "RawTable", "parse_csv_bytes", "read_portfolio"]
+__all__ = [
+    "PortfolioSource",
+    "RawPortfolio",
+    "RawTable",
+    "open_portfolio",
+    "parse_csv_bytes",
+    "read_portfolio",
+]
 
 MAX_SHEET_PROBLEMS = 1000  # a sheet stops being read once it has this many (the CLI shows 100)
 
@@ -47,6 +54,53 @@ def read_portfolio(path: Path) -> RawPortfolio:
     if not path.exists():
         raise UsageError(f"{path}: no such file or folder")
     raise UsageError(f"{path}: expected a folder of CSV files or an .xlsx workbook")
+
+
+@dataclass(frozen=True)
+class PortfolioSource:
+    """A portfolio opened for reading a table at a time, in chunks of rows.
+
+    A folder's CSV files are checked and hashed up front but read only as their
+    chunks are asked for, so that a ledger of millions of flows is never in memory
+    whole; a workbook is read whole (openpyxl's cells are its own), then handed out in
+    chunks the same way.
+    """
+
+    source: Path
+    files: dict[str, str]  # table name → how problems name its file
+    sha256: str
+    folder: raw_tables.CsvFolder | None = None
+    workbook: RawPortfolio | None = None
+
+    def chunks(self, name: str, chunk_rows: int | None) -> Iterator[RawTable]:
+        """A table's rows, ``chunk_rows`` at a time (``None``: all at once); raises
+        ``InputError`` for a malformed file, at the chunk that reaches the fault."""
+        if self.workbook is not None:
+            table = self.workbook.tables[name]
+            step = chunk_rows or max(len(table.rows), 1)
+            for start in range(0, max(len(table.rows), 1), step):
+                rows = table.rows[start : start + step]
+                yield RawTable(table.name, table.file, table.header, rows, start + 1)
+            return
+        assert self.folder is not None
+        try:
+            yield from raw_tables.csv_chunks(self.folder.files[name], chunk_rows)
+        except LedgerInputError as error:
+            raise input_error(error) from None
+
+
+def open_portfolio(path: Path) -> PortfolioSource:
+    """A folder of CSV files or an .xlsx workbook, opened for ``PortfolioSource.chunks``."""
+    if path.is_dir():
+        try:
+            folder = raw_tables.scan_csv_folder(path)
+        except LedgerInputError as error:
+            raise input_error(error) from None
+        files = {name: f.file for name, f in folder.files.items()}
+        return PortfolioSource(path, files, folder.sha256, folder=folder)
+    raw = read_portfolio(path)
+    files = {name: t.file for name, t in raw.tables.items()}
+    return PortfolioSource(path, files, raw.sha256, workbook=raw)
 
 
 # --- CSV ------------------------------------------------------------------------

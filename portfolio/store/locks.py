@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import pandas as pd
 from sqlalchemy import Connection, func, select
@@ -13,10 +13,21 @@ from passu.portfolio.errors import ConflictError
 from passu.portfolio.interchange.parse import ROW
 from passu.portfolio.interchange.tables import TableSpec
 from passu.portfolio.store.models import ValuationRun
+from passu.valuation.cells import table_order
 
 # A claim is dated by when it was claimed, but it is verified or rejected later:
 # recording that later step must stay possible after the claim's period is locked.
 CLAIM_LIFECYCLE = ("verified_on", "verified_count", "verified_amount", "rejected_on")
+
+
+@runtime_checkable
+class StagedLike(Protocol):
+    """A staged flow table's plan (``interchange/staging.py: StagedPlan``): its locked
+    rows are found in the database, where they are."""
+
+    spec: TableSpec
+
+    def locked(self, conn: Connection, through: dt.date) -> tuple[list[str], int]: ...
 
 
 class PlanLike(Protocol):
@@ -37,33 +48,52 @@ def locked_through(conn: Connection) -> dt.date | None:
     ).scalar()
 
 
-def refuse_locked_changes(conn: Connection, plans: Sequence[PlanLike]) -> None:
+def refuse_locked_changes(
+    conn: Connection, plans: Sequence[PlanLike], staged: Sequence[StagedLike] = ()
+) -> None:
+    """Refuse an import that adds, removes or changes a row dated in a locked period.
+
+    ``plans`` hold their rows as frames; ``staged`` flow tables count theirs in the
+    database. Both are listed in table order, the first ten rows named.
+    """
     through = locked_through(conn)
     if through is None:
         return
     limit = through.isoformat()
     offending: list[str] = []
-    for plan in plans:
+    total = 0
+    every: list[PlanLike | StagedLike] = [*plans, *staged]
+    for plan in sorted(every, key=lambda p: table_order(p.spec.name)):
         column = plan.spec.dated_by
         if column is None:
             continue
-        file = plan.spec.file
-        for _, row in plan.added[plan.added[column].between("0", limit)].iterrows():
-            offending.append(f"{file} row {_row(row[ROW])} adds a row dated {row[column]}")
-        removed = plan.removed_rows
-        for _, row in removed[removed[column].between("0", limit)].iterrows():
-            offending.append(
-                f"{file} would remove the stored row dated {row[column]}"
-                f" ({_describe(plan.spec, row)})"
-            )
-        offending += _changed(plan, column, limit)
+        if isinstance(plan, StagedLike):
+            lines, count = plan.locked(conn, through)
+        else:
+            lines = _offending(plan, column, limit)
+            count = len(lines)
+        offending += lines
+        total += count
     if offending:
         shown = "; ".join(offending[:10])
-        more = f" (and {len(offending) - 10} more)" if len(offending) > 10 else ""
+        more = f" (and {total - 10} more)" if total > 10 else ""
         raise ConflictError(
             f"the period to {limit} is locked by an approved run; refused: {shown}{more}. "
             "Nothing was written (reopen the run with `passu runs reopen` to change it)"
         )
+
+
+def _offending(plan: PlanLike, column: str, limit: str) -> list[str]:
+    file = plan.spec.file
+    offending = []
+    for _, row in plan.added[plan.added[column].between("0", limit)].iterrows():
+        offending.append(f"{file} row {_row(row[ROW])} adds a row dated {row[column]}")
+    removed = plan.removed_rows
+    for _, row in removed[removed[column].between("0", limit)].iterrows():
+        offending.append(
+            f"{file} would remove the stored row dated {row[column]} ({_describe(plan.spec, row)})"
+        )
+    return offending + _changed(plan, column, limit)
 
 
 def _changed(plan: PlanLike, column: str, limit: str) -> list[str]:

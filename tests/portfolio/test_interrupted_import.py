@@ -29,11 +29,11 @@ from passu.portfolio.store.database import make_engine, upgrade
 
 from .builders import a_portfolio, write_csvs
 
-FLOWS = 120_000
+FLOWS = 300_000
 
 
 def big_portfolio(folder: Path) -> Path:
-    """The small portfolio with 120,000 more interest receipts on F1's holding."""
+    """The small portfolio with 300,000 more interest receipts on F1's holding."""
     write_csvs(folder, a_portfolio())
     with (folder / "project_flows.csv").open("a", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -52,14 +52,17 @@ def start_import(url: str, folder: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def kill_when(process: subprocess.Popen[bytes], writing: Callable[[], bool]) -> None:
-    """SIGKILL the import once it is writing; fail if it finished or never got there."""
+def kill_when(
+    process: subprocess.Popen[bytes], writing: Callable[[], bool], settle: float = 0.2
+) -> None:
+    """SIGKILL the import once it is writing (``settle`` seconds after it is seen to);
+    fail if it finished or never got there."""
     deadline = time.monotonic() + 120
     while not writing():
         assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
         assert time.monotonic() < deadline, "the import never started writing"
-        time.sleep(0.02)
-    time.sleep(0.2)  # well inside the write: 120,000 rows take a second or more
+        time.sleep(0.01)
+    time.sleep(settle)  # inside the write: the rows are moved in a second or so
     assert process.poll() is None, "the import finished before it could be interrupted"
     process.send_signal(signal.SIGKILL)
     process.wait()
@@ -84,8 +87,10 @@ def test_killed_import_leaves_sqlite_as_it_was(tmp_path: Path) -> None:
 
     wal = Path(f"{path}-wal")
     process = start_import(url, big_portfolio(tmp_path / "big"))
-    # the write-ahead log grows past 1 MB only once the import is inserting rows
-    kill_when(process, lambda: wal.exists() and wal.stat().st_size > 1_000_000)
+    # the write-ahead log grows past 1 MB only once the import is moving its staged rows
+    # into project_flows (staging is in SQLite's temporary file): that one statement
+    # takes under a second, so the kill follows at once
+    kill_when(process, lambda: wal.exists() and wal.stat().st_size > 1_000_000, settle=0)
 
     engine = make_engine(url)
     assert_as_before(engine, before, 1)

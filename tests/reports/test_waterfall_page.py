@@ -134,8 +134,8 @@ def test_the_cost_to_government_table() -> None:
     table = government_table(document, {"GOV": "Department"})
     assert table is not None
     assert table.rows == (
-        ("Department (GOV)", "F1", "J", "£552k", "£320k", "£232k", "28.34%", "40.00%",
-         basis_points(-1166.0)),
+        ("Department (GOV)", "F1", "J", "£552,000.00", "£320,000.00", "£232,000.00",
+         "28.34%", "40.00%", basis_points(-1166.0)),
     )  # fmt: skip
     # on the investor's statement, its own row only, in full pounds
     own = government_table(document, {"GOV": "Department"}, account=("GOV", "F1", "J"))
