@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pikepdf
 
+from .furniture import stamp
 from .parts import Bookmark, RenderedPart
 
 _PT_PER_PX = 0.75
@@ -65,12 +66,16 @@ def assemble(
     furniture: Sequence[RenderedPart],
     path: Path,
     metadata: Metadata,
+    *,
+    stamped: bool = False,
 ) -> None:
-    """Write ``parts`` as one PDF to ``path``, the ``furniture``'s page i (its runs of
-    sheets in order) overlaid on page i."""
+    """Write ``parts`` as one PDF to ``path`` with their furniture: stamped from
+    ``furniture.furniture_parts`` laid out (``stamped``; raises ``CannotStamp``, nothing
+    written, if it cannot be), or the ``furniture``'s page i (its runs of sheets in
+    order) overlaid on page i."""
     total = sum(p.pages for p in parts)
     sheet_count = sum(f.pages for f in furniture)
-    if sheet_count != total:
+    if not stamped and sheet_count != total:
         raise ValueError(f"page furniture has {sheet_count} pages for {total}")
     placed = _placed(parts)
     # Slices of one rendered PDF (units from the pack cache, or cut from one part) are
@@ -83,12 +88,17 @@ def assemble(
         pdf = pikepdf.new()
         for p in parts:
             pdf.pages.extend(sources[p.pdf].pages[p.first : p.first + p.pages])
-        sheets = [
-            sheet for f in furniture for sheet in sources[f.pdf].pages[f.first : f.first + f.pages]
-        ]
-        for page, sheet in zip(pdf.pages, sheets, strict=True):
-            page.add_overlay(sheet, pikepdf.Rectangle(page.mediabox))
         sizes = page_sizes(parts)
+        if stamped:
+            stamp(pdf, sizes, furniture, sources)
+        else:
+            sheets = [
+                sheet
+                for f in furniture
+                for sheet in sources[f.pdf].pages[f.first : f.first + f.pages]
+            ]
+            for page, sheet in zip(pdf.pages, sheets, strict=True):
+                page.add_overlay(sheet, pikepdf.Rectangle(page.mediabox))
         destinations = _destinations(pdf, placed, sizes)
         _add_links(pdf, placed, sizes, destinations)
         _add_outline(pdf, placed, sizes)

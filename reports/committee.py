@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from .assemble import Metadata, assemble, page_numbers, page_sizes
 from .bridge import BridgeView, nav_bridge_view
 from .fair_value_pages import fair_value_pages, project_fair_value_figures
 from .formatting import long_date
+from .furniture import CannotStamp, furniture_parts, sheet_per_page
 from .history import cumulative_cash, fund_history
 from .market import MarketView, market_view
 from .methods import DEFINITIONS, SOURCES
@@ -211,25 +211,40 @@ def render_committee_pack(
     steps = Steps(len(units) + 2, progress)  # the units, the contents, the joins
     with PartRenderer(jobs) as renderer:
         collect = start_body(renderer, units, partial(_document, pack), cache, steps)
-        placeholders = {s.anchor: "000" for s in pack.contents}
-        opening = render_part(_opening(pack, fetcher, placeholders), write=False)
+        # The opening is laid out while the workers lay out the body, with the contents'
+        # page numbers of the last such pack if the cache has them (laid out once if none
+        # has moved), else with placeholders (laid out again once the numbers are known).
+        anchors = [s.anchor for s in pack.contents]
+        guess = cache.last_contents(anchors) if cache is not None else None
+        shown = guess or dict.fromkeys(anchors, "000")
+        opening = render_part(_opening(pack, fetcher, shown), write=guess is not None)
         body = collect()
         for _attempt in range(3):
             sizes = page_sizes([opening, *body])
-            collect = renderer.start(_furniture(pack, sizes, renderer.jobs))
-            final = render_part(_opening(pack, fetcher, _numbers(pack, [opening, *body])))
+            numbers = _numbers(pack, [opening, *body])
+            collect = renderer.start(_furniture(pack, sizes))
+            if numbers == shown:
+                final = opening
+            else:
+                final = render_part(_opening(pack, fetcher, numbers))
             furniture = collect()
             if final.pages == opening.pages:
                 break
-            opening = final  # the numbers changed the contents' length: number it again
+            opening, shown = final, numbers  # the contents' length changed: number again
         else:
             raise RuntimeError("the contents would not settle on a page count")
     steps.advance()
     for part in (final, *body, *furniture):
         fetcher.requested.extend(part.requested)
-    assemble([final, *body], furniture, path, Metadata(_title(pack)))
+    metadata = Metadata(_title(pack))
+    try:
+        assemble([final, *body], furniture, path, metadata, stamped=True)
+    except CannotStamp:
+        # Laid out a sheet a page, as before stamping: slower, the same pages.
+        sheets = render_part(sheet_per_page(sizes, **_furniture_text(pack)))
+        assemble([final, *body], [sheets], path, metadata)
     if cache is not None:
-        cache.finish()
+        cache.finish(numbers)
     steps.advance()
     return fetcher
 
@@ -288,39 +303,14 @@ def _numbers(pack: CommitteePack, parts: list[RenderedPart]) -> dict[str, str]:
     return {s.anchor: str(found[s.anchor]) for s in pack.contents}
 
 
-# Sheets of furniture per run laid out side by side: below about this, a run's fixed
-# cost (fonts, styles) outweighs the layout it shares out
-FURNITURE_SHEETS_PER_RUN = 60
+def _furniture_text(pack: CommitteePack) -> dict[str, Any]:
+    return {"footer": pack.footer, "illustrative": pack.illustrative is not None}
 
 
-def _furniture(pack: CommitteePack, sizes: list[tuple[float, float]], jobs: int) -> list[Part]:
-    """The running header and footer and page numbers, one sheet per page of ``sizes``,
-    in up to ``jobs`` runs of sheets (a 400-page pack's furniture takes as long to lay out
-    as 40 projects' pages, and every pack lays it out afresh)."""
-    page_types: dict[tuple[float, float], str] = {}
-    for size in sizes:
-        page_types.setdefault(size, f"sheet{len(page_types)}")
-    sheets = [
-        (page_types[size], f"Page {number} of {len(sizes)}")
-        for number, size in enumerate(sizes, start=1)
-    ]
-    runs = max(1, min(jobs, len(sheets) // FURNITURE_SHEETS_PER_RUN))
-    cuts = [len(sheets) * k // runs for k in range(runs + 1)]
-    return [
-        Part(
-            render_html(
-                "furniture.html",
-                page_types={name: size for size, name in page_types.items()},
-                sheets=sheets[start:end],
-                opens=start == 0,
-                footer=pack.footer,
-                illustrative=pack.illustrative is not None,
-            ),
-            frozenset(),
-            margin_boxes=True,
-        )
-        for start, end in pairwise(cuts)
-    ]
+def _furniture(pack: CommitteePack, sizes: list[tuple[float, float]]) -> list[Part]:
+    """The running header and footer and the page numbers, for pages of ``sizes``: a few
+    sheets laid out and stamped on every page (``furniture.py``)."""
+    return furniture_parts(sizes, **_furniture_text(pack))
 
 
 def committee_pack(

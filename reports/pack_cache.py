@@ -153,10 +153,28 @@ class PackCache:
             _write_atomically(self._parts / name, body)
             self.used.add(name)
 
-    def finish(self) -> None:
-        """Record the files this pack used, then delete those no recent pack used."""
+    def last_contents(self, anchors: Iterable[str]) -> dict[str, str] | None:
+        """The contents' page numbers of the latest recorded pack with the same entries
+        (``anchors``), or None: a guess that spares laying out the opening twice when no
+        entry has moved (a wrong guess costs only that second layout)."""
+        wanted = set(anchors)
+        records = sorted(self._packs.glob("*.json"), reverse=True) if self._packs.is_dir() else []
+        for record in records:
+            try:
+                contents = json.loads(record.read_text(encoding="utf-8")).get("contents")
+            except (OSError, ValueError, AttributeError):
+                continue
+            if isinstance(contents, dict) and set(contents) == wanted:
+                return {str(k): str(v) for k, v in contents.items()}
+        return None
+
+    def finish(self, contents: dict[str, str] | None = None) -> None:
+        """Record the files this pack used (and the contents' page numbers), then delete
+        the files no recent pack used."""
         with contextlib.suppress(OSError):
-            record = {"files": sorted(self.used)}
+            record: dict[str, Any] = {"files": sorted(self.used)}
+            if contents is not None:
+                record["contents"] = contents
             stamp = f"{time.time_ns():020d}-{os.getpid()}.json"
             _write_atomically(self._packs / stamp, json.dumps(record).encode("utf-8"))
             self._evict()

@@ -3,7 +3,9 @@ that decides a unit's pages changes (its data, a template, the renderer's versio
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import Engine
 
 from passu.portfolio.reporting import committee_bundle
-from passu.reports import pack_cache, render
+from passu.reports import committee, pack_cache, render
 from passu.reports.committee import CommitteePack, build_committee_pack, pack_units
 from passu.reports.committee import render_committee_pack as render_pack
 from passu.reports.pack_cache import PackCache, unit_fingerprints
@@ -240,3 +242,53 @@ def test_files_no_recent_pack_used_are_deleted(tmp_path):
     left = PackCache(tmp_path)
     assert set(left.lookup(["fp0", "fp1"])) == {"fp1"}
     assert len(list((tmp_path / "packs").glob("*.json"))) == 2
+
+
+def _openings_laid_out(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the layouts this process does (the opening's; the workers do the rest)."""
+    calls: list[int] = []
+    real = committee.render_part
+
+    def counted(part: Part, **kwargs: bool) -> object:
+        calls.append(1)
+        return real(part, **kwargs)
+
+    monkeypatch.setattr(committee, "render_part", counted)
+    return calls
+
+
+def test_the_contents_numbers_of_the_last_pack_spare_a_second_opening(
+    all_pack, warm, tmp_path, monkeypatch
+):
+    pack, plain = all_pack
+    cache_folder, _cold, _again = warm
+    folder = tmp_path / "cache"
+    shutil.copytree(cache_folder, folder)
+    calls = _openings_laid_out(monkeypatch)
+    guessed = tmp_path / "guessed.pdf"
+    render_pack(pack, guessed, cache=PackCache(folder), jobs=2)
+    assert len(calls) == 1  # laid out once, with the numbers it needed
+    assert _pages(guessed) == _pages(plain)
+
+    # a guess that is wrong (every entry a page later) is laid out again, rightly numbered
+    record = max((folder / "packs").glob("*.json"))
+    saved = json.loads(record.read_text(encoding="utf-8"))
+    saved["contents"] = {k: str(int(v) + 1) for k, v in saved["contents"].items()}
+    record.write_text(json.dumps(saved), encoding="utf-8")
+    calls.clear()
+    wrong = tmp_path / "wrong.pdf"
+    render_pack(pack, wrong, cache=PackCache(folder), jobs=2)
+    assert len(calls) == 2
+    assert _pages(wrong) == _pages(plain)
+
+
+def test_the_guess_comes_from_a_pack_with_the_same_entries(tmp_path):
+    cache = PackCache(tmp_path)
+    cache.finish({"headline": "3", "portfolio": "5"})
+    other = PackCache(tmp_path)
+    other.finish({"headline": "3"})  # a later pack of other entries (a fund-level pack)
+    assert PackCache(tmp_path).last_contents(["portfolio", "headline"]) == {
+        "headline": "3",
+        "portfolio": "5",
+    }
+    assert PackCache(tmp_path).last_contents(["headline", "methods"]) is None

@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 
 from passu.portfolio.reporting import committee_bundle
-from passu.reports import committee, parts
+from passu.reports import parts
 from passu.reports.assemble import page_numbers
 from passu.reports.committee import build_committee_pack, render_committee_pack
 from passu.reports.parts import (
@@ -162,10 +162,7 @@ def test_the_landscape_portfolio_keeps_its_size_and_its_furniture(all_pack):
     assert f"Page {portfolio + 1} of {len(pages)}" in pages[portfolio]
 
 
-def test_one_process_or_several_render_the_same_pages(sample_engine, artefacts, monkeypatch):
-    # with runs of 5 sheets, three workers lay the furniture out in three runs as well:
-    # each sheet's page label and each run's first header must read as one run's do
-    monkeypatch.setattr(committee, "FURNITURE_SHEETS_PER_RUN", 5)
+def test_one_process_or_several_render_the_same_pages(sample_engine, artefacts):
     pack = build_committee_pack(committee_bundle(sample_engine, AS_OF, "SOF1"))
     texts = {}
     for jobs in (1, 3):  # three workers cut the pack at other places than the default two
