@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 import pandas as pd
 
@@ -132,8 +133,9 @@ def _quarters(
     divisor = Decimal(1) + productivity_gain
     profile = []
     cumulative = Decimal("0.00")
-    for quarter, row in zip(quarters, table.itertuples(index=False), strict=True):
-        amounts = {column: pence_to_decimal(int(v)) for column, v in zip(COLUMNS, row, strict=True)}
+    rows = table.to_numpy(dtype="int64").tolist()  # Python ints: no NumPy scalar per cell
+    for quarter, row in zip(quarters, rows, strict=True):
+        amounts = {column: pence_to_decimal(v) for column, v in zip(COLUMNS, row, strict=True)}
         if without_innovation:
             amounts["outcome_receipts"] = round_half_up(amounts["outcome_receipts"] / divisor)
         spending = sum((amounts[column] for column in SPENDING), Decimal(0))
@@ -144,16 +146,23 @@ def _quarters(
             - amounts["returns_to_holders"]
         )
         cumulative += net
+        name, end = _quarter(quarter)
         profile.append(
             CashQuarter(
-                quarter=str(quarter),
-                quarter_end=quarter.end_time.date(),
+                quarter=name,
+                quarter_end=end,
                 **amounts,
                 net=net,
                 cumulative_net=cumulative,
             )
         )
     return tuple(profile)
+
+
+@lru_cache(maxsize=4096)
+def _quarter(quarter: pd.Period) -> tuple[str, dt.date]:
+    """A quarter's name and last day (worked out once: thousands of projects share them)."""
+    return str(quarter), quarter.end_time.date()
 
 
 def cash_held(

@@ -155,6 +155,8 @@ def calibrated_rates(
         & (inputs.project_flows["kind"] == "drawdown")
     ]
     first = drawdowns.groupby("project_id")["date"].min()
+    # summed once for all projects: a filter per project costs projects × rows
+    drawn_on = drawdowns.groupby(["project_id", "date"])["amount_pence"].sum()
     out: dict[str, tuple[float | None, str]] = {}
     for p in project_ids:
         if p not in first.index:
@@ -166,11 +168,7 @@ def calibrated_rates(
     paths = engine.run(np.ones((1, len(engine.metrics))), np.zeros(len(engine.project_ids)))
     for i, p in enumerate(engine.project_ids):
         d0 = pd.Timestamp(entry[p])
-        drawn = int(
-            drawdowns.loc[
-                drawdowns["project_id"].eq(p) & drawdowns["date"].eq(d0), "amount_pence"
-            ].sum()
-        )
+        drawn = int(drawn_on[(p, d0)])
         cells = engine.cell_project == i
         costs = engine.cost_project == i
         days = np.r_[engine.cut_day[i], engine.cell_day[cells], engine.cost_day[costs]]

@@ -139,17 +139,27 @@ def holdings_layout(
     ]
 
     held["cut"] = held["project_id"].map(lambda p: pd.Timestamp(cut[p])).astype("datetime64[ns]")
-    positions = []
-    for at, group in held.groupby("cut"):  # one reading per as-of date
-        scope = group["project_id"].unique()
-        positions.append(
+    # Each project read at its own cut in one pass: its flows and marks to that date,
+    # then the book at the latest cut (the book's date only cuts rows off), not a book
+    # per date (calibration cuts each project at its own entry date).
+    cut_of = held.drop_duplicates("project_id").set_index("project_id")["cut"]
+
+    def to_cut(frame: pd.DataFrame) -> pd.DataFrame:
+        own = frame[frame["project_id"].isin(cut_of.index)]
+        return own[own["date"] <= own["project_id"].map(cut_of)]
+
+    positions = (
+        [
             holding_positions(
-                group[[*keys, "instrument", "commitment_pence"]],
-                inputs.project_flows[inputs.project_flows["project_id"].isin(scope)],
-                inputs.marks[inputs.marks["project_id"].isin(scope)],
-                pd.Timestamp(str(at)),
+                held[[*keys, "instrument", "commitment_pence"]],
+                to_cut(inputs.project_flows),
+                to_cut(inputs.marks),
+                cut_of.max(),
             )
-        )
+        ]
+        if len(held)
+        else []
+    )
     columns = [*keys, "cost_outstanding_pence", "nav_pence"]
     known = pd.concat(positions)[columns] if positions else pd.DataFrame(columns=columns)
     held = held.merge(known, on=keys, how="left", validate="1:1")
@@ -173,25 +183,27 @@ def holdings_layout(
     held["claim_pence"] = claims
     held = held.sort_values(keys).reset_index(drop=True)
 
-    falls: list[Waterfall] = []
-    for p in range(len(project_ids)):
-        mine = held[held["project"] == p]
-        loans = mine[mine["kind"] == "loan"]
-        tranches = []
-        for _, tranche in loans.groupby(["rank", "tranche"], sort=True):
-            tranches.append(
-                (
-                    float(sum(int(c) for c in tranche["claim_pence"])),
-                    tranche.index.to_numpy(),
-                    tranche["commitment_pence"].to_numpy(dtype=np.float64),
-                )
-            )
-        equity = mine[mine["kind"] == "equity"]
-        falls.append(
-            Waterfall(
-                tuple(tranches),
-                equity.index.to_numpy(),
-                equity["commitment_pence"].to_numpy(dtype=np.float64),
+    # grouped once for all projects (a filter per project costs projects × holdings):
+    # each project's loan tranches by rank, then tranche; then its equity
+    tranches: dict[int, list[tuple[float, np.ndarray, np.ndarray]]] = {}
+    loan_rows = held[held["kind"] == "loan"]
+    for (p, _rank, _tranche), tranche in loan_rows.groupby(["project", "rank", "tranche"]):
+        tranches.setdefault(int(p), []).append(
+            (
+                float(sum(int(c) for c in tranche["claim_pence"])),
+                tranche.index.to_numpy(),
+                tranche["commitment_pence"].to_numpy(dtype=np.float64),
             )
         )
+    equity_rows = held[held["kind"] == "equity"]
+    equity = {int(p): rows for p, rows in equity_rows.groupby("project", sort=False)}
+    none = equity_rows.iloc[:0]
+    falls = [
+        Waterfall(
+            tuple(tranches.get(p, [])),
+            equity.get(p, none).index.to_numpy(),
+            equity.get(p, none)["commitment_pence"].to_numpy(dtype=np.float64),
+        )
+        for p in range(len(project_ids))
+    ]
     return held, tuple(falls)

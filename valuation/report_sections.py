@@ -224,17 +224,22 @@ def _cumulative(quarters: Iterable[CashQuarter]) -> list[dict[str, Any]]:
     ]
 
 
-def _contract(c: Any, payers: pd.DataFrame, position: CapPosition) -> dict[str, Any]:
-    own = payers[payers["contract_id"] == c.contract_id].sort_values("payer")
+def _split(frame: pd.DataFrame) -> dict[str, list[Any]]:
+    """``frame``'s rows (named tuples) by ``project_id``, each group in the frame's order."""
+    rows: dict[str, list[Any]] = {}
+    for row in frame.itertuples(index=False):
+        rows.setdefault(str(row.project_id), []).append(row)
+    return rows
+
+
+def _contract(c: Any, payers: list[Any], position: CapPosition) -> dict[str, Any]:
+    own = sorted((p for p in payers if p.contract_id == c.contract_id), key=lambda p: p.payer)
     return {
         "contract_id": str(c.contract_id),
         "name": str(c.name),
         "start_date": _day(c.start_date),
         "end_date": _day(c.end_date),
-        "payers": [
-            {"payer": str(p.payer), "share": _rate(Decimal(str(p.share)))}
-            for p in own.itertuples(index=False)
-        ],
+        "payers": [{"payer": str(p.payer), "share": _rate(Decimal(str(p.share)))} for p in own],
         "cap": money_text(position.cap),
         "paid": money_text(position.paid),
         "headroom": money_text(position.headroom),
@@ -298,36 +303,33 @@ def _project_details(
     )
     projects = ledger.projects.set_index("project_id")
     by_project, by_metric = progress["project"], progress["metric"]
+    # each table split by project once: a filter per project costs projects × rows
+    payers_of, holdings_of, partners_of = _split(payers), _split(holdings), _split(partners)
+    metrics_of = _split(metrics.sort_values("metric_id"))
+    contracts_of = _split(contracts.sort_values("contract_id"))
+    latest_of = _split(latest)
 
     details = []
     for pid in ids:
         row = projects.loc[pid]
-        own_payers = payers[payers["project_id"] == pid]
-        own_holdings = holdings[holdings["project_id"] == pid]
+        own_payers = payers_of.get(pid, [])
         details.append(
             {
                 "project_id": pid,
                 "coordinator": str(row["coordinator"]),
                 "start_date": _day(row["start_date"]),
                 "end_date": _day(row["end_date"]),
-                "payers": sorted({str(p) for p in own_payers["payer"]}),
-                "delivery_partners": sorted(
-                    str(o) for o in partners[partners["project_id"] == pid]["organisation"]
-                ),
+                "payers": sorted({str(p.payer) for p in own_payers}),
+                "delivery_partners": sorted(str(o.organisation) for o in partners_of.get(pid, [])),
                 "outcomes": _outcomes(by_project[pid]),
                 "metrics": [
                     {"name": str(m.name), "contract_id": str(m.contract_id)}
                     | _outcomes(by_metric[m.metric_id])
-                    for m in metrics[metrics["project_id"] == pid]
-                    .sort_values("metric_id")
-                    .itertuples(index=False)
+                    for m in metrics_of.get(pid, [])
                     if m.metric_id in by_metric
                 ],
                 "contracts": [
-                    _contract(c, own_payers, caps[c.contract_id])
-                    for c in contracts[contracts["project_id"] == pid]
-                    .sort_values("contract_id")
-                    .itertuples(index=False)
+                    _contract(c, own_payers, caps[c.contract_id]) for c in contracts_of.get(pid, [])
                 ],
                 "holdings": [
                     {
@@ -338,7 +340,7 @@ def _project_details(
                         if pd.isna(h.commitment_pence)
                         else money_text(pence_to_decimal(h.commitment_pence)),
                     }
-                    for h in own_holdings.itertuples(index=False)
+                    for h in holdings_of.get(pid, [])
                 ],
                 "latest_marks": [
                     {
@@ -349,7 +351,7 @@ def _project_details(
                         "method": _text(m.method) or "",
                         "note": _text(m.note) or "",
                     }
-                    for m in latest[latest["project_id"] == pid].itertuples(index=False)
+                    for m in latest_of.get(pid, [])
                 ],
                 "economics": _stack(stacks[pid]),
                 "innovations": [innovation_record(i) for i in registers[pid]],
