@@ -54,7 +54,8 @@ def report() -> None:
 @click.option(
     "--summary",
     is_flag=True,
-    help="The fund-level pack only: no page per project (for ledgers of thousands).",
+    help="The fund-level pack only: no page per project, and each per-project or "
+    "per-holding table cut to its 50 largest rows (for ledgers of thousands).",
 )
 @pass_settings
 def committee(

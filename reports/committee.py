@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from .fair_value_pages import fair_value_pages, project_fair_value_figures
 from .formatting import long_date
 from .furniture import CannotStamp, furniture_parts, sheet_per_page
 from .history import cumulative_cash, fund_history
+from .largest import SUMMARY_ROWS
 from .market import MarketView, market_view
 from .methods import DEFINITIONS, SOURCES
 from .model import Chart, Cover, FairValuePage, Figure, FigureGroup, Section, Table
@@ -95,8 +96,13 @@ def _cover(run: StoredRun, fund_names: dict[str, str], scope_ids: list[str]) -> 
     )
 
 
-def build_committee_pack(bundle: CommitteeBundle) -> CommitteePack:
-    """The pack's content, every figure formatted, from the stored run in ``bundle``."""
+def build_committee_pack(bundle: CommitteeBundle, *, summary: bool = False) -> CommitteePack:
+    """The pack's content, every figure formatted, from the stored run in ``bundle``.
+
+    ``summary``: the fund-level pack, without a page per project, its per-project and
+    per-holding tables cut to their largest rows (``largest.py``).
+    """
+    keep = SUMMARY_ROWS if summary else None
     run = bundle.run
     document = run.document
     scope, as_of = run.info.scope, run.info.as_of
@@ -129,7 +135,7 @@ def build_committee_pack(bundle: CommitteeBundle) -> CommitteePack:
             project_fair_value_figures(document, p["project_id"]),
         )
         for i, p in enumerate(document["projects"], start=1)
-        if p["project_id"] in facts
+        if p["project_id"] in facts and not summary
     )
     market = market_view(bundle.market, document)
     scope_label = "All funds" if scope == "ALL" else fund_names.get(scope, scope)
@@ -144,7 +150,7 @@ def build_committee_pack(bundle: CommitteeBundle) -> CommitteePack:
     ]
     if market is not None:
         sections.append(Section("market", "The fund against the market"))
-    fair_value = fair_value_pages(document, fund_names)
+    fair_value = fair_value_pages(document, fund_names, keep)
     sections += [Section(f.anchor, f.title) for f in fair_value]
     waterfalls = waterfall_views(document)
     sections += [Section(w.anchor, w.title) for w in waterfalls]
@@ -160,12 +166,12 @@ def build_committee_pack(bundle: CommitteeBundle) -> CommitteePack:
         funds=headline.funds_table(document, fund_names),
         forecast=headline.forecast_table(document),
         charts=charts,
-        portfolio=portfolio_tables.portfolio_table(document, facts, scope_label),
-        pipeline=pipeline_view(document),
+        portfolio=portfolio_tables.portfolio_table(document, facts, scope_label, keep),
+        pipeline=pipeline_view(document, keep),
         bridge=nav_bridge_view(bundle.bridge, run.info),
         share_classes=portfolio_tables.share_classes_table(document),
         investors=portfolio_tables.investors_table(document),
-        holders=portfolio_tables.holders_table(document, facts, names),
+        holders=portfolio_tables.holders_table(document, facts, names, keep),
         pari_passu=portfolio_tables.pari_passu_summary(document),
         breaches=portfolio_tables.breaches_table(document, names),
         market=market,
@@ -223,10 +229,8 @@ def render_committee_pack(
             sizes = page_sizes([opening, *body])
             numbers = _numbers(pack, [opening, *body])
             collect = renderer.start(_furniture(pack, sizes))
-            if numbers == shown:
-                final = opening
-            else:
-                final = render_part(_opening(pack, fetcher, numbers))
+            same = numbers == shown  # the opening already shows these numbers
+            final = opening if same else render_part(_opening(pack, fetcher, numbers))
             furniture = collect()
             if final.pages == opening.pages:
                 break
@@ -324,13 +328,10 @@ def committee_pack(
 ) -> Path:
     """Build and render the pack to ``path`` (the function ``passu report committee`` calls).
 
-    ``summary``: the fund-level pack alone, without a page per project (a ledger of
-    thousands of projects would otherwise make a pack of thousands of pages).
+    ``summary``: the fund-level pack alone, without a page per project and with its long
+    tables cut to their largest rows (a ledger of thousands of projects would otherwise
+    make a pack of thousands of pages).
     """
-    pack = build_committee_pack(bundle)
-    if summary:
-        anchors = {p.anchor for p in pack.projects}
-        contents = tuple(s for s in pack.contents if s.anchor not in anchors)
-        pack = replace(pack, projects=(), contents=contents)
+    pack = build_committee_pack(bundle, summary=summary)
     render_committee_pack(pack, path, jobs=jobs, cache=cache, progress=progress)
     return path

@@ -13,6 +13,7 @@ from typing import Any
 
 from .committee_charts import fan_chart
 from .formatting import MISSING, money_full, money_short, multiple, percent, short_date
+from .largest import largest_rows, weight_of
 from .model import FairValuePage, Figure, Table
 
 __all__ = ["fair_value_pages", "project_fair_value_figures"]
@@ -28,8 +29,9 @@ def _rate(value: float | None) -> str:
 
 
 def fair_value_pages(
-    document: dict[str, Any], fund_names: dict[str, str]
+    document: dict[str, Any], fund_names: dict[str, str], keep: int | None = None
 ) -> tuple[FairValuePage, ...]:
+    """A page per fund; ``keep``: its table's rows, the holdings of largest current NAV."""
     section = _section(document)
     if section is None:
         return ()
@@ -64,6 +66,8 @@ def fair_value_pages(
             ),
             caption="Proposed marks against the current (rolled-forward) NAV",
         )
+        weights = [weight_of(h["current"]) for h in fund["holdings"]]
+        marks = largest_rows(marks, weights, keep, "holdings", "current NAV")
         nav = fund["nav"]
         less = fund["less_than_paid_in"]
         figures = (

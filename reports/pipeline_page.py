@@ -15,6 +15,7 @@ from typing import Any
 from passu.valuation.claims import BUCKETS
 
 from .formatting import MISSING, count, days, money_short, percent
+from .largest import largest_rows, weight_of
 from .model import Figure, FigureGroup, Table
 
 
@@ -26,9 +27,15 @@ class PipelineView:
     ageing: Table
 
 
-def pipeline_view(document: dict[str, Any]) -> PipelineView:
+def pipeline_view(document: dict[str, Any], keep: int | None = None) -> PipelineView:
+    """``keep``: the matrix's rows, the projects of largest innovation spending (``largest.py``)."""
+    innovations = document["innovations"]
+    spent = [
+        sum(map(weight_of, p["actual_by_theme"].values()), Decimal(0))
+        for p in innovations["projects"]
+    ]
     return PipelineView(
-        matrix=_matrix(document["innovations"]),
+        matrix=largest_rows(_matrix(innovations), spent, keep, "projects", "innovation spending"),
         claims=claims_groups(document["claims"]),
         claims_note="Totals and their ageing from the stored run.",
         ageing=_ageing(document["claims_ageing"]),

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from .formatting import MISSING, label, money_full, money_short, multiple, percent, to_decimal
+from .largest import largest_rows, weight_of
 from .model import Table
 from .project_facts import ProjectFacts
 
@@ -46,8 +47,12 @@ def period_notes(records: list[dict[str, Any]]) -> tuple[str, ...]:
 
 
 def portfolio_table(
-    document: dict[str, Any], facts: dict[str, ProjectFacts], fund_label: str
+    document: dict[str, Any],
+    facts: dict[str, ProjectFacts],
+    fund_label: str,
+    keep: int | None = None,
 ) -> Table:
+    """Every project (or the ``keep`` of largest NAV: ``largest.py``), with the fund's total."""
     rows = []
     for p in document["projects"]:
         f = facts.get(p["project_id"])
@@ -73,7 +78,7 @@ def portfolio_table(
         "* the flows change sign more than once.",
         *period_notes(document["projects"]),
     )
-    return Table(
+    table = Table(
         headers=(
             "Project",
             "Policy area",
@@ -102,10 +107,12 @@ def portfolio_table(
             "",
             "",
         ),
-        caption="Every project",
+        caption="Every project" if keep is None or len(rows) <= keep else "Projects",
         notes=notes,
         empty_text="The fund holds no project yet.",
     )
+    weights = [weight_of(p["nav"]) for p in document["projects"]]
+    return largest_rows(table, weights, keep, "projects", "NAV")
 
 
 def _sum(records: list[dict[str, Any]], key: str) -> Decimal:
@@ -193,9 +200,13 @@ def investors_table(document: dict[str, Any]) -> Table:
 
 
 def holders_table(
-    document: dict[str, Any], facts: dict[str, ProjectFacts], names: dict[str, str]
+    document: dict[str, Any],
+    facts: dict[str, ProjectFacts],
+    names: dict[str, str],
+    keep: int | None = None,
 ) -> Table:
-    """Every holder of every tranche, with its share of the tranche's commitments."""
+    """Every holder of every tranche (or the ``keep`` of largest NAV), with its share of
+    the tranche's commitments."""
     tranche_total: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for pid, f in facts.items():
         for (_holder, tranche), amount in f.holding_commitments.items():
@@ -220,7 +231,7 @@ def holders_table(
                 irr_text(h),
             )
         )
-    return Table(
+    table = Table(
         headers=(
             "Project",
             "Tranche",
@@ -238,6 +249,8 @@ def holders_table(
         caption="Holders of each project: the fund and its co-investors",
         notes=period_notes(document["holdings"]),
     )
+    weights = [weight_of(h["nav"]) for h in document["holdings"]]
+    return largest_rows(table, weights, keep, "holdings", "NAV")
 
 
 def pari_passu_summary(document: dict[str, Any]) -> str:
