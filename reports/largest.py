@@ -39,9 +39,9 @@ def largest_rows(
     ranked = sorted(range(len(weights)), key=lambda i: (-abs(weights[i]), i))[:keep]
     total = len(table.rows)
     note = (
-        f"The {keep} {rows_are} of largest {by}, of {total:,}; "
-        + ("the total row is of all of them. " if table.total is not None else "")
-        + "The pack without --summary lists every one."
+        f"The {keep} {rows_are} of largest {by}, of {total:,}"
+        + ("; the total row is of all of them" if table.total is not None else "")
+        + ". The pack without --summary lists every one."
     )
     return replace(
         table,

@@ -30,12 +30,13 @@ class PipelineView:
 def pipeline_view(document: dict[str, Any], keep: int | None = None) -> PipelineView:
     """``keep``: the matrix's rows, the projects of largest innovation spending (``largest.py``)."""
     innovations = document["innovations"]
-    spent = [
-        sum(map(weight_of, p["actual_by_theme"].values()), Decimal(0))
-        for p in innovations["projects"]
-    ]
+    projects = innovations["projects"]
+    weights = [sum(map(weight_of, p["actual_by_theme"].values()), Decimal(0)) for p in projects]
+    by = "innovation spending"
+    if not any(weights):  # nothing tried: the projects that matter most to outcomes
+        weights, by = [weight_of(p["forecast"]) for p in projects], "outcomes forecast"
     return PipelineView(
-        matrix=largest_rows(_matrix(innovations), spent, keep, "projects", "innovation spending"),
+        matrix=largest_rows(_matrix(innovations), weights, keep, "projects", by),
         claims=claims_groups(document["claims"]),
         claims_note="Totals and their ageing from the stored run.",
         ageing=_ageing(document["claims_ageing"]),
