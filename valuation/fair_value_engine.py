@@ -177,7 +177,10 @@ class Engine:
             else:
                 unallocated[:, p] = left
             if np.isnan(value[:, p]).any():  # no rate: no value, for every path alike
-                shares[:, self.holdings["project"].to_numpy() == p] = np.nan
+                # the project's holdings are its tranches' and its equity's
+                for _claim, idx, _weights in fall.loans:
+                    shares[:, idx] = np.nan
+                shares[:, fall.equity] = np.nan
         return shares, unallocated
 
 

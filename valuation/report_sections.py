@@ -308,6 +308,7 @@ def _project_details(
     metrics_of = _split(metrics.sort_values("metric_id"))
     contracts_of = _split(contracts.sort_values("contract_id"))
     latest_of = _split(latest)
+    evaluations_of = _split(evaluations)
 
     details = []
     for pid in ids:
@@ -370,7 +371,7 @@ def _project_details(
                         "summary": _text(e.summary),
                         "link": _text(e.link),
                     }
-                    for e in evaluations[evaluations["project_id"] == pid].itertuples(index=False)
+                    for e in evaluations_of.get(pid, [])
                 ],
             }
         )
