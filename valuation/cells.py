@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import overload
 
 import numpy as np
 import pandas as pd
@@ -43,12 +44,37 @@ _COUNT = r"[0-9]{1,9}"
 MIN_DATE, MAX_DATE = "1900-01-01", "2199-12-31"
 
 
+class FrameRows(Sequence[Sequence[str]]):
+    """A raw table's rows held as a frame of text columns (position-named), as a fast
+    reader parsed them: checking them then builds no frame from a million tuples."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @overload
+    def __getitem__(self, index: int) -> Sequence[str]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Sequence[str]]: ...
+
+    def __getitem__(self, index: int | slice) -> Sequence[str] | Sequence[Sequence[str]]:
+        if isinstance(index, slice):
+            return FrameRows(self.frame.iloc[index].reset_index(drop=True))
+        return tuple(self.frame.iloc[index].tolist())
+
+
 def canonical_frame(raw: RawTable, spec: TableSchema) -> tuple[pd.DataFrame, list[Problem]]:
     """The table as canonical text (``""`` for empty), plus every problem found."""
     problems = _header_problems(raw, spec)
     if problems:
         return pd.DataFrame(), problems
-    frame = pd.DataFrame(raw.rows, columns=list(raw.header), dtype=object)
+    if isinstance(raw.rows, FrameRows):
+        frame = raw.rows.frame.set_axis(list(raw.header), axis=1)
+    else:
+        frame = pd.DataFrame(raw.rows, columns=list(raw.header), dtype=object)
     out = pd.DataFrame(index=frame.index)
     for col in spec.columns:
         cells = frame[col.name] if col.name in frame.columns else pd.Series("", index=frame.index)

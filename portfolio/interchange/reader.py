@@ -8,6 +8,7 @@ reads a folder the same way); the workbook, which needs openpyxl, is read here.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import io
@@ -17,12 +18,16 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice, repeat
 from pathlib import Path
 from typing import IO, Any
+
+import pandas as pd
 
 from passu.portfolio.errors import InputError, Problem, UsageError, show
 from passu.portfolio.interchange.parse import input_error
 from passu.valuation import raw_tables
+from passu.valuation.cells import FrameRows
 from passu.valuation.problems import LedgerInputError
 from passu.valuation.raw_tables import MAX_COLUMNS, RawTable, known
 from passu.valuation.schema import BY_NAME
@@ -83,8 +88,20 @@ class PortfolioSource:
                 yield RawTable(table.name, table.file, table.header, rows, start + 1)
             return
         assert self.folder is not None
+        file = self.folder.files[name]
+        handed = 0  # chunks already handed out by the plain reader
+        if chunk_rows is not None and not file.quoted:
+            try:
+                for table in _plain_csv_chunks(file, chunk_rows):
+                    yield table
+                    handed += 1
+                return
+            except _NotPlain:
+                pass  # read on with the csv module, which words whatever is wrong
         try:
-            yield from raw_tables.csv_chunks(self.folder.files[name], chunk_rows)
+            for number, table in enumerate(raw_tables.csv_chunks(file, chunk_rows)):
+                if number >= handed:
+                    yield table
         except LedgerInputError as error:
             raise input_error(error) from None
 
@@ -104,6 +121,80 @@ def open_portfolio(path: Path) -> PortfolioSource:
 
 
 # --- CSV ------------------------------------------------------------------------
+
+
+class _NotPlain(Exception):
+    """A chunk the plain reader cannot vouch for: the csv module reads the file instead."""
+
+
+def _plain_csv_chunks(source: raw_tables.CsvFile, chunk_rows: int) -> Iterator[RawTable]:
+    """A long CSV file's chunks exactly as ``raw_tables.csv_chunks`` gives them, read by
+    pandas' C parser (five times quicker than the csv module over a million flows).
+
+    Only plain text is read here: no quote, no CR, no NUL, no blank line, no line longer
+    than the csv module's largest cell, and every line holding exactly the header's
+    number of commas, so that splitting at commas is all the csv module would do. Each
+    chunk is vouched for before it is handed out; at the first that cannot be,
+    ``_NotPlain`` is raised and the caller reads the file with the csv module, skipping
+    the chunks already handed out (the same rows, numbered alike: a chunk is only handed
+    out here if its last row is not blank, the one case where the csv module moves rows
+    to the next chunk), so that every fault is worded and placed as it always was.
+    The register's tables, read whole, and files holding an apostrophe (the export's
+    formula escape) are left to the csv module.
+    """
+    with source.path.open(encoding="utf-8-sig", newline="") as stream:
+        try:
+            first = stream.readline()
+            if not _plain(first) or not first.endswith("\n"):
+                raise _NotPlain
+            names = first[:-1].split(",")
+            if len(names) > raw_tables.MAX_COLUMNS or not "".join(names).strip():
+                raise _NotPlain  # refused by the csv module's reader, in its words
+            header = tuple(h.strip() for h in names)
+            width = len(header)
+            start = 1
+            while lines := list(islice(stream, chunk_rows)):
+                yield RawTable(source.name, source.file, header, _plain_rows(lines, width), start)
+                start += len(lines)
+        except UnicodeDecodeError:
+            raise _NotPlain from None  # worded by the csv module's reader
+        if start == 1:
+            raise _NotPlain  # no rows: the csv module's reader says what that means
+
+
+def _plain(text: str) -> bool:
+    return '"' not in text and "\r" not in text and "\x00" not in text
+
+
+def _plain_rows(lines: list[str], width: int) -> FrameRows:
+    """A chunk's lines split at commas, vouched for as the csv module would read them."""
+    text = "".join(lines)
+    if not _plain(text) or text.startswith("\n") or "\n\n" in text:
+        raise _NotPlain
+    if set(map(str.count, lines, repeat(","))) != {width - 1}:
+        raise _NotPlain  # a ragged row
+    if max(map(len, lines)) > csv.field_size_limit():
+        raise _NotPlain  # perhaps a cell the csv module refuses as too large
+    last = lines[-1]
+    if not last.replace(",", "").strip():
+        raise _NotPlain  # a blank last row: held back, or dropped at the end, by csv_chunks
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            header=None,
+            names=range(width),
+            index_col=False,
+            dtype=object,
+            na_filter=False,
+            quoting=csv.QUOTE_NONE,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError):
+        raise _NotPlain from None
+    if len(frame) != len(lines):
+        raise _NotPlain
+    return FrameRows(frame)
 
 
 def _read_folder(folder: Path) -> RawPortfolio:

@@ -181,3 +181,90 @@ def test_chunks_number_rows_as_the_file_does(tmp_path: Path) -> None:
     (folder / "funds.csv").write_bytes(b"fund_id,name\n" + b"F,N\n" * 7 + b"F,N,extra\n")
     with pytest.raises(Exception, match="row 8: expected 2 cells as in the header, found 3"):
         list(csv_chunks(scan_csv_folder(folder).files["funds"], 3))
+
+
+# --- the plain reader: pandas' C parser on plain text, the csv module otherwise --------
+
+_FLOWS_HEAD = b"project_id,holder_id,tranche,date,kind,amount\n"
+_FLOW = b"P1,F1,A,2016-02-%02d,interest,1%02d.50\n"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"".join(_FLOW % (i, i) for i in range(1, 10)),  # plain: the C parser throughout
+        b"".join(_FLOW % (i, i) for i in range(1, 10)).rstrip(b"\n"),  # no final line break
+        b"".join(_FLOW % (i, i) for i in range(1, 10)) + b"\n\n",  # blank lines at the end
+        b"".join(_FLOW % (i, i) for i in range(1, 10)) + b",,,,,\n",  # a blank last row
+        b"".join(_FLOW % (i, i) for i in range(1, 4)) + b",,,,,\n" + _FLOW % (5, 5) * 5,
+        b"".join(_FLOW % (i, i) for i in range(1, 6)) + b'"P1",F1,A,2016-03-01,fee,"1,5"\n',
+        b"".join(_FLOW % (i, i) for i in range(1, 6)) + b"P1,F1,A,2016-03-01,fee\n",
+        b"".join(_FLOW % (i, i) for i in range(1, 6)) + b"P1,F1,A,2016-03-01,fee,1,2\n" * 2,
+        b"".join(_FLOW % (i, i) for i in range(1, 6)) + b"\n" + _FLOW % (7, 7),
+        b"".join(_FLOW % (i, i) for i in range(1, 6)) + b"P1,F1,A,2016-03-01,fee,1\r\n",
+        b"".join(_FLOW % (i, i) for i in range(1, 6)) + b'P1,F1,A,2016-03-01,fee,"1\n',
+        b"".join(_FLOW % (i, i) for i in range(1, 6)) + b"P1 ,\xc2\xa0F1,A\x0b,d,\x1c,  \n",
+        b"".join(_FLOW % (i, i) for i in range(1, 6)) + b"P1,F1,A,d,k," + b"9" * 200_000 + b"\n",
+        b"",  # no rows
+    ],
+)
+def test_the_plain_reader_reads_as_the_csv_module(tmp_path: Path, body: bytes) -> None:
+    """Chunk by chunk, the same rows numbered alike, or the same refusal, as
+    ``csv_chunks``: a plain chunk read by pandas, then the csv module from the first
+    that is not plain (quotes, CR, ragged or blank rows, a huge cell)."""
+    from passu.portfolio.interchange.reader import open_portfolio
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "project_flows.csv").write_bytes(b"\xef\xbb\xbf" + _FLOWS_HEAD + body)
+    source = open_portfolio(folder)
+    for chunk_rows in (1, 2, 3, 4, 50_000):
+
+        def read(chunks: object) -> object:
+            try:
+                return [
+                    (c.header, c.first_row, [tuple(r) for r in c.rows])
+                    for c in chunks  # type: ignore[attr-defined]
+                ]
+            except Exception as error:  # the refusal is what is compared
+                return str(error)
+
+        slow = read(csv_chunks(scan_csv_folder(folder).files["project_flows"], chunk_rows))
+        fast = read(source.chunks("project_flows", chunk_rows))
+        assert fast == slow or (isinstance(slow, str) and isinstance(fast, str)), chunk_rows
+        if isinstance(slow, str):
+            assert isinstance(fast, str) and slow in fast  # the same problem, as InputError
+
+
+def test_the_plain_reader_stores_the_rows_the_csv_module_does(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plain reader (pandas) and the csv module store the same rows in the same
+    stored order (ids), a chunk at a time and whole."""
+    from passu.portfolio.interchange import reader
+
+    tables = a_long_portfolio()
+    tables["project_flows"] = tables["project_flows"][::-1]  # far from canonical order
+    folder = write_csvs(tmp_path / "long", tables)
+
+    def stored(engine: Engine) -> list[tuple[object, ...]]:
+        with engine.connect() as conn:
+            query = "SELECT * FROM project_flows ORDER BY id"
+            return [tuple(r) for r in conn.exec_driver_sql(query)]
+
+    results = []
+    for plain in (True, False):
+        if not plain:
+
+            def refuse(*_args: object) -> object:
+                raise reader._NotPlain
+
+            monkeypatch.setattr(reader, "_plain_csv_chunks", refuse)
+        for chunk_rows in (CHUNK, 50_000):
+            engine = make_engine(f"sqlite:///{tmp_path / f'{plain}-{chunk_rows}.db'}")
+            upgrade(engine)
+            import_portfolio(engine, folder, user="t", chunk_rows=chunk_rows)
+            results.append(stored(engine))
+            engine.dispose()
+    assert all(r == results[0] for r in results)
+    assert len(results[0]) == len(tables["project_flows"])
