@@ -289,7 +289,7 @@ def main() -> None:
         default=10_000,
         metavar="N",
         help="save the run and render the pack only up to N holdings (default 10,000): "
-        "value --save recomputes every year-end, minutes a size at 10,000",
+        "value --save recomputes every year-end: about 25 s at 10,000, 6 minutes at 100,000",
     )
     parser.add_argument(
         "--flows-times",

@@ -18,7 +18,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, Connection, String, case, cast, func, select, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    String,
+    Text,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    type_coerce,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql.elements import ColumnElement
 
 from passu.portfolio.interchange.tables import BY_NAME, TableSpec
@@ -60,7 +72,7 @@ def fetch_columns(conn: Connection, query: Any, width: int) -> list[tuple[Any, .
 def load_table(conn: Connection, spec: TableSpec, as_of: dt.date | None = None) -> pd.DataFrame:
     """One table in valuation's shape; with ``as_of``, only rows dated on or before it."""
     dialect = conn.dialect.name
-    if dialect == "sqlite" and spec.name in GROUPED_ON_SQLITE:
+    if spec.name in GROUPED:
         grouped = _load_grouped(conn, spec, as_of)
         if grouped is not None:
             return grouped
@@ -86,20 +98,22 @@ def load_table(conn: Connection, spec: TableSpec, as_of: dt.date | None = None) 
     return stored_frame(spec, dict(zip(names, columns, strict=True)))
 
 
-# Ledgers with millions of rows, read from SQLite one row per key (see _load_grouped).
-GROUPED_ON_SQLITE = frozenset({"project_flows"})
+# Ledgers with millions of rows, read one row per key (see _load_grouped).
+GROUPED = frozenset({"project_flows"})
 _DATE_WIDTH = len("2024-01-31")
 
 
 def _load_grouped(conn: Connection, spec: TableSpec, as_of: dt.date | None) -> pd.DataFrame | None:
     """The same frame as ``load_table``'s, read as one row per distinct id key.
 
-    Python's sqlite3 builds an object per cell, which for a million flows costs
-    seconds. Grouped on the id columns (the holding), each group's other columns
-    come back as one text each (group_concat: fixed-width ISO dates, choices as
-    one digit, integers comma-separated) and are parsed by NumPy a column at a
-    time. Rows are put back in the table's own (id) order, which the plain
-    SELECT returns, so every sum downstream sees the same rows in the same order.
+    The drivers build a Python object per cell (sqlite3 and psycopg alike), which
+    for a million flows costs seconds, and for 12 million several GB. Grouped on
+    the id columns (the holding), each group's other columns come back as one text
+    each (SQLite's group_concat, PostgreSQL's string_agg ordered by the row id:
+    fixed-width ISO dates, choices as one digit, integers comma-separated) and are
+    parsed by NumPy a column at a time. Rows are put back in the table's id order,
+    which SQLite's plain SELECT returns (and PostgreSQL's, for rows as imported), so
+    every sum downstream sees the same rows in the same order.
     Returns ``None`` (use the plain SELECT) when the table or its data do not
     fit: optional columns, free text, an unknown choice, a date not YYYY-MM-DD.
     """
@@ -114,14 +128,28 @@ def _load_grouped(conn: Connection, spec: TableSpec, as_of: dt.date | None) -> p
     )
     if spec.attributes or len(primary) != 1 or not keys or not fits:
         return None
-    parts: list[Any] = [func.count(), func.group_concat(primary[0], ",")]
+    dialect = conn.dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        return None
+
+    def concat(value: Any, separator: str) -> ColumnElement[Any]:
+        if dialect == "sqlite":  # one pass over the rows: every column in the same order
+            return func.group_concat(value, separator)
+        return func.string_agg(
+            cast(value, Text), aggregate_order_by(literal(separator), primary[0])
+        )
+
+    parts: list[Any] = [func.count(), concat(primary[0], ",")]
     for col in rest:
         column = table.c[col.name]
         if col.kind == "choice":
             digit = case({v: i for i, v in enumerate(col.choices)}, value=column, else_=-1)
-            parts.append(func.group_concat(digit, ""))
+            parts.append(concat(digit, ""))
+        elif col.kind == "date":
+            text = column if dialect == "sqlite" else func.to_char(column, "YYYY-MM-DD")
+            parts.append(concat(text, ""))
         else:
-            parts.append(func.group_concat(column, "" if col.kind == "date" else ","))
+            parts.append(concat(_money(column, dialect), ","))
     grouping = [table.c[c.name] for c in keys]
     query = select(*grouping, *parts).group_by(*grouping)
     if as_of is not None and spec.dated_by is not None:
