@@ -61,8 +61,8 @@ def test_data_that_do_not_fit_fall_back_to_the_plain_select(loaded: Engine) -> N
     with loaded.begin() as conn:
         if loaded.dialect.name == "sqlite":
             conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
-        else:  # the foreign keys and period locks are triggers: off for this session
-            conn.exec_driver_sql("SET session_replication_role = replica")
+        else:  # the foreign keys and period locks are triggers: off for this transaction
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
         conn.exec_driver_sql(
             "INSERT INTO project_flows (project_id, holder_id, tranche, date, kind, amount) "
             "VALUES ('P1', 'F1', 'A', '2020-01-01', 'fee', 100)"
